@@ -1,0 +1,168 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace FastMQ.Interop;
+
+/// <summary>How <see cref="NativeFile.Open"/> opens a file.</summary>
+[Flags]
+public enum NativeOpenFlags
+{
+    ReadOnly = 0,
+    ReadWrite = 1,
+    Create = 2,
+    /// <summary>O_DIRECT: bypass the page cache; buffers, lengths and offsets must be 4096-aligned.</summary>
+    Direct = 4,
+    Truncate = 8,
+}
+
+/// <summary>
+/// An open file descriptor with the synchronous syscalls FastMQ needs off the hot path (preallocation, recovery
+/// reads, truncation, sync). Hot-path writes go through io_uring with <see cref="Fd"/>.
+/// </summary>
+/// <remarks>Not thread-safe for <see cref="Dispose"/>; the other calls are plain syscalls and may race only as the kernel allows.</remarks>
+public sealed unsafe class NativeFile : IDisposable
+{
+    private int _fd;
+
+    private NativeFile(int fd, string path, bool direct)
+    {
+        _fd = fd;
+        Path = path;
+        IsDirect = direct;
+    }
+
+    /// <summary>The raw descriptor, valid until <see cref="Dispose"/>.</summary>
+    public int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(Path);
+
+    public string Path { get; }
+
+    public bool IsDirect { get; }
+
+    /// <summary>O_DIRECT for the running architecture (it differs between x86_64 and aarch64).</summary>
+    internal static int DirectFlag => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm
+        ? 0x10000
+        : Interop.Sys.O_DIRECT;
+
+    public static NativeFile Open(string path, NativeOpenFlags flags, int mode = 0b110_100_100)
+    {
+        int f = Interop.Sys.O_CLOEXEC;
+        f |= (flags & NativeOpenFlags.ReadWrite) != 0 ? Interop.Sys.O_RDWR : Interop.Sys.O_RDONLY;
+        if ((flags & NativeOpenFlags.Create) != 0)
+        {
+            f |= Interop.Sys.O_CREAT;
+        }
+        if ((flags & NativeOpenFlags.Truncate) != 0)
+        {
+            f |= Interop.Sys.O_TRUNC;
+        }
+        bool direct = (flags & NativeOpenFlags.Direct) != 0;
+        if (direct)
+        {
+            f |= DirectFlag;
+        }
+        int fd = Interop.Sys.Open(path, f, mode);
+        if (fd < 0)
+        {
+            throw Errors.IOException($"open({path})", Marshal.GetLastPInvokeError());
+        }
+        return new NativeFile(fd, path, direct);
+    }
+
+    /// <summary>File size in bytes (lseek to the end).</summary>
+    public long Length
+    {
+        get
+        {
+            long r = Interop.Sys.LSeek(Fd, 0, Interop.Sys.SEEK_END);
+            return r >= 0 ? r : throw Errors.IOException($"lseek({Path})", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>fallocate(mode 0): reserves blocks for [offset, offset+length) and extends the size; the range reads as zeros.</summary>
+    public void Allocate(long offset, long length)
+    {
+        if (Interop.Sys.FAllocate(Fd, 0, offset, length) != 0)
+        {
+            throw Errors.IOException($"fallocate({Path}, {offset}, {length})", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public void Truncate(long length)
+    {
+        if (Interop.Sys.FTruncate(Fd, length) != 0)
+        {
+            throw Errors.IOException($"ftruncate({Path}, {length})", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>fdatasync (<paramref name="dataOnly"/>) or fsync.</summary>
+    public void Sync(bool dataOnly = true)
+    {
+        int r = dataOnly ? Interop.Sys.FDataSync(Fd) : Interop.Sys.FSync(Fd);
+        if (r != 0)
+        {
+            throw Errors.IOException($"{(dataOnly ? "fdatasync" : "fsync")}({Path})", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or end of file; returns the bytes read.</summary>
+    public int ReadAt(Span<byte> buffer, long offset)
+    {
+        int total = 0;
+        fixed (byte* p = buffer)
+        {
+            while (total < buffer.Length)
+            {
+                nint n = Interop.Sys.PRead(Fd, p + total, (nuint)(buffer.Length - total), offset + total);
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errors.EINTR)
+                    {
+                        continue;
+                    }
+                    throw Errors.IOException($"pread({Path}, {offset + total})", errno);
+                }
+                if (n == 0)
+                {
+                    break;
+                }
+                total += (int)n;
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/>.</summary>
+    public void WriteAt(ReadOnlySpan<byte> data, long offset)
+    {
+        int total = 0;
+        fixed (byte* p = data)
+        {
+            while (total < data.Length)
+            {
+                nint n = Interop.Sys.PWrite(Fd, p + total, (nuint)(data.Length - total), offset + total);
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errors.EINTR)
+                    {
+                        continue;
+                    }
+                    throw Errors.IOException($"pwrite({Path}, {offset + total})", errno);
+                }
+                total += (int)n;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        int fd = _fd;
+        _fd = -1;
+        if (fd >= 0)
+        {
+            _ = Interop.Sys.Close(fd);
+        }
+    }
+}
