@@ -10,6 +10,7 @@ public static unsafe class Errors
     public const int ENOENT = 2;
     public const int EINTR = 4;
     public const int EIO = 5;
+    public const int EBADF = 9;
     public const int EAGAIN = 11;
     public const int ENOMEM = 12;
     public const int EBUSY = 16;

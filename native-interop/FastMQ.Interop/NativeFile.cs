@@ -156,6 +156,82 @@ public sealed unsafe class NativeFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// pwrite of all <paramref name="length"/> bytes at <paramref name="buffer"/>, looping on partial writes and EINTR.
+    /// Returns the bytes written, or a negated errno if nothing was written (io_uring's convention, so devices can
+    /// report both back ends alike). Never throws for I/O errors: the shard's completion path handles them.
+    /// </summary>
+    /// <remarks>The caller guarantees <paramref name="buffer"/> holds <paramref name="length"/> readable bytes.</remarks>
+    public int UnsafeWriteAt(byte* buffer, int length, long fileOffset)
+    {
+        int fd = Fd;
+        int total = 0;
+        while (total < length)
+        {
+            nint n = Interop.Sys.PWrite(fd, buffer + total, (nuint)(length - total), fileOffset + total);
+            if (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errors.EINTR)
+                {
+                    continue;
+                }
+                return total > 0 ? total : -errno;
+            }
+            total += (int)n;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// pread into <paramref name="buffer"/> until <paramref name="length"/> bytes or end of file, looping on EINTR.
+    /// Returns the bytes read (short at end of file), or a negated errno if nothing was read.
+    /// </summary>
+    /// <remarks>The caller guarantees <paramref name="buffer"/> holds <paramref name="length"/> writable bytes.</remarks>
+    public int UnsafeReadAt(byte* buffer, int length, long fileOffset)
+    {
+        int fd = Fd;
+        int total = 0;
+        while (total < length)
+        {
+            nint n = Interop.Sys.PRead(fd, buffer + total, (nuint)(length - total), fileOffset + total);
+            if (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errors.EINTR)
+                {
+                    continue;
+                }
+                return total > 0 ? total : -errno;
+            }
+            if (n == 0)
+            {
+                break;
+            }
+            total += (int)n;
+        }
+        return total;
+    }
+
+    /// <summary>fdatasync (<paramref name="dataOnly"/>) or fsync; returns 0 or a negated errno instead of throwing.</summary>
+    public int SyncNoThrow(bool dataOnly)
+    {
+        int fd = Fd;
+        while (true)
+        {
+            int r = dataOnly ? Interop.Sys.FDataSync(fd) : Interop.Sys.FSync(fd);
+            if (r == 0)
+            {
+                return 0;
+            }
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Errors.EINTR)
+            {
+                return -errno;
+            }
+        }
+    }
+
     public void Dispose()
     {
         int fd = _fd;
