@@ -13,10 +13,12 @@ public static unsafe class Errors
     public const int EBADF = 9;
     public const int EAGAIN = 11;
     public const int ENOMEM = 12;
+    public const int EFAULT = 14;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
     public const int EINVAL = 22;
     public const int ENOSPC = 28;
+    public const int EPIPE = 32;
     public const int ENOSYS = 38;
     public const int EOPNOTSUPP = 95;
     public const int ECANCELED = 125;

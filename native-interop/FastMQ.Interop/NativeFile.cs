@@ -156,6 +156,34 @@ public sealed unsafe class NativeFile : IDisposable
         }
     }
 
+    /// <summary>Bytes of disk actually allocated to the file (fstat st_blocks × 512): shows what fallocate reserved.</summary>
+    public long AllocatedBytes
+    {
+        get
+        {
+            if (!Interop.Sys.SyscallNumbersKnown)
+            {
+                throw new PlatformNotSupportedException($"fstat's syscall number is not known on {RuntimeInformation.ProcessArchitecture}");
+            }
+            byte* stat = stackalloc byte[Interop.Sys.StatBufferSize];
+            if (Interop.Sys.Syscall(Interop.Sys.SysFStat, Fd, (nint)stat, 0, 0, 0, 0) != 0)
+            {
+                throw Errors.IOException($"fstat({Path})", Marshal.GetLastPInvokeError());
+            }
+            return *(long*)(stat + Interop.Sys.StatBlocksOffset) * 512;
+        }
+    }
+
+    /// <summary>posix_fadvise on [offset, offset+length) (length 0 = to the end of the file).</summary>
+    public void Advise(long offset, long length, FileAdvice advice)
+    {
+        int errno = Interop.Sys.PosixFAdvise(Fd, offset, length, (int)advice);
+        if (errno != 0)
+        {
+            throw Errors.IOException($"posix_fadvise({Path}, {offset}, {length}, {advice})", errno);
+        }
+    }
+
     /// <summary>
     /// pwrite of all <paramref name="length"/> bytes at <paramref name="buffer"/>, looping on partial writes and EINTR.
     /// Returns the bytes written, or a negated errno if nothing was written (io_uring's convention, so devices can

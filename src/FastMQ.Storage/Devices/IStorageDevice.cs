@@ -48,6 +48,8 @@ public interface IStorageDevice : IDisposable
     /// <summary>
     /// Copies up to <c>completions.Length</c> finished operations into <paramref name="completions"/>, waiting until
     /// at least <paramref name="minComplete"/> are available (0 = do not wait). Returns the number copied.
+    /// The wait is capped at the operations already submitted and not yet reaped (and at <c>completions.Length</c>),
+    /// so it never blocks on operations that were only queued.
     /// </summary>
     int Reap(Span<IoCompletion> completions, int minComplete);
 }
