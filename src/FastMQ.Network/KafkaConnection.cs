@@ -130,7 +130,6 @@ public sealed partial class KafkaConnection : IDisposable
         {
             Core.ThrowHelper.InvalidOperation($"response for request {sequence} completed twice or out of window");
         }
-        response?.Complete();
         _pending[sequence & mask] = response;
         _pendingDone[sequence & mask] = true;
         bool queued = false;

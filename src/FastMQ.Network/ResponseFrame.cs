@@ -1,19 +1,19 @@
 using System;
-using System.Buffers.Binary;
 
 namespace FastMQ.Network;
 
 /// <summary>
-/// One response on its way to a socket: bytes written into a pinned buffer, interleaved with ranges of files that are
-/// sent with sendfile (zero-copy fetch). Starts with a reserved 4-byte size prefix that <see cref="Complete"/> fills.
+/// One response on its way to a socket: a whole frame (size prefix included) written by a protocol writer into a
+/// pinned buffer, plus file ranges spliced in at given buffer positions and sent with sendfile (zero-copy fetch).
 /// </summary>
 /// <remarks>
-/// Owned by one shard while it is written, then by the connection's sender; pooled per connection, so steady-state
-/// responses allocate nothing. A file part must stay readable (its descriptor open) until the frame is sent.
+/// Written on a shard, then owned by the connection's sender; pooled (<see cref="ResponseFramePool"/>), so steady-state
+/// responses allocate nothing once buffers have grown to the largest response seen. A file part's descriptor must
+/// stay open until the frame is sent. The send order is buffer[..p₁], file part 1, buffer[p₁..p₂], …, buffer[pₙ..end].
 /// </remarks>
 public sealed class ResponseFrame
 {
-    /// <summary>A file range that follows the buffer bytes before <see cref="BufferPosition"/>.</summary>
+    /// <summary>A file range sent after the buffer bytes before <see cref="BufferPosition"/>.</summary>
     public struct FilePart
     {
         public int BufferPosition;
@@ -31,88 +31,67 @@ public sealed class ResponseFrame
     public ResponseFrame(int initialBytes = 4096)
     {
         _buffer = GC.AllocateUninitializedArray<byte>(initialBytes, pinned: true);
-        Reset();
     }
 
-    /// <summary>Bytes written to the buffer, including the size prefix.</summary>
+    /// <summary>Bytes in the buffer, size prefix included.</summary>
     public int BufferLength => _written;
 
     public int FilePartCount => _filePartCount;
 
-    /// <summary>Size prefix plus everything after it, file parts included.</summary>
+    /// <summary>Everything that goes on the wire: buffer plus file parts.</summary>
     public long TotalLength => _written + _fileBytes;
 
     internal byte[] Buffer => _buffer;
 
     internal ref readonly FilePart GetFilePart(int index) => ref _fileParts[index];
 
-    /// <summary>Clears the frame for reuse and reserves the size prefix.</summary>
     public void Reset()
     {
-        _written = 4;
+        _written = 0;
         _filePartCount = 0;
         _fileBytes = 0;
     }
 
-    /// <summary>A span of at least <paramref name="sizeHint"/> bytes to write into; then call <see cref="Advance"/>.</summary>
-    public Span<byte> GetSpan(int sizeHint)
+    /// <summary>
+    /// The buffer to write the whole frame into, from its first byte, with room for at least <paramref name="maxBytes"/>.
+    /// Finish with <see cref="Commit"/>.
+    /// </summary>
+    public Span<byte> GetWriteSpan(int maxBytes)
     {
-        if (_buffer.Length - _written < sizeHint)
+        if (_buffer.Length < maxBytes)
         {
-            Grow(sizeHint);
+            _buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(maxBytes, (long)_buffer.Length * 2)), pinned: true);
         }
-        return _buffer.AsSpan(_written);
+        _written = 0;
+        return _buffer;
     }
 
-    public void Advance(int count)
+    /// <summary>Sets how many buffer bytes the writer produced (the frame length minus external file bytes).</summary>
+    public void Commit(int bufferBytes)
     {
-        if ((uint)count > (uint)(_buffer.Length - _written))
+        if ((uint)bufferBytes > (uint)_buffer.Length)
         {
-            Core.ThrowHelper.ArgumentOutOfRange(nameof(count), "advanced past the buffer");
+            Core.ThrowHelper.ArgumentOutOfRange(nameof(bufferBytes), "beyond the buffer");
         }
-        _written += count;
+        _written = bufferBytes;
     }
 
-    /// <summary>Writes bytes at an earlier position (e.g. to patch a length once it is known).</summary>
-    public Span<byte> WrittenSpan(int start, int length) => _buffer.AsSpan(start, length);
-
-    public void Write(ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(GetSpan(bytes.Length));
-        _written += bytes.Length;
-    }
-
-    /// <summary>Appends a file range at the current position; its bytes go out with sendfile.</summary>
-    public void AppendFile(int fd, long fileOffset, int length)
+    /// <summary>Adds a file range to send at <paramref name="bufferPosition"/> (positions must not decrease).</summary>
+    public void AddFilePart(int bufferPosition, int fd, long fileOffset, int length)
     {
         if (length <= 0)
         {
             return;
         }
+        if (_filePartCount > 0 && _fileParts[_filePartCount - 1].BufferPosition > bufferPosition)
+        {
+            Core.ThrowHelper.ArgumentOutOfRange(nameof(bufferPosition), "file parts must be added in buffer order");
+        }
         if (_filePartCount == _fileParts.Length)
         {
             Array.Resize(ref _fileParts, _fileParts.Length * 2);
         }
-        _fileParts[_filePartCount++] = new FilePart { BufferPosition = _written, Fd = fd, FileOffset = fileOffset, Length = length };
+        _fileParts[_filePartCount++] = new FilePart { BufferPosition = bufferPosition, Fd = fd, FileOffset = fileOffset, Length = length };
         _fileBytes += length;
-    }
-
-    /// <summary>Fills the size prefix (everything after it). Call once all parts are written.</summary>
-    public void Complete()
-    {
-        long size = TotalLength - 4;
-        if (size > int.MaxValue)
-        {
-            Core.ThrowHelper.InvalidOperation("response larger than 2 GiB");
-        }
-        BinaryPrimitives.WriteInt32BigEndian(_buffer, (int)size);
-    }
-
-    private void Grow(int sizeHint)
-    {
-        int size = Math.Max(_buffer.Length * 2, _written + sizeHint);
-        var bigger = GC.AllocateUninitializedArray<byte>(size, pinned: true);
-        _buffer.AsSpan(0, _written).CopyTo(bigger);
-        _buffer = bigger;
     }
 }
