@@ -2,7 +2,8 @@ namespace FastMQ.Protocol.Records;
 
 /// <summary>
 /// Byte layout of a Kafka RecordBatch v2 header (magic 2), all fields big-endian.
-/// Keep in sync with: docs/FORMATS.md (segment layout), RecordBatchHeader, RecordBatchValidator.
+/// Keep in sync with: docs/FORMATS.md (segment layout), Records/README.md, RecordBatchHeader, RecordBatchValidator,
+/// RecordBatchBuilder, RecordBatchReader.
 /// </summary>
 /// <remarks>
 /// The CRC-32C covers <see cref="AttributesOffset"/> through the end of the batch, so the broker can rewrite
@@ -38,14 +39,4 @@ public static class RecordBatchDescriptor
     public const short TransactionalFlagMask = 0x10;
     public const short ControlFlagMask = 0x20;
     public const short DeleteHorizonFlagMask = 0x40;
-}
-
-/// <summary>Compression codec in bits 0–2 of the batch attributes.</summary>
-public enum CompressionCodec : byte
-{
-    None = 0,
-    Gzip = 1,
-    Snappy = 2,
-    Lz4 = 3,
-    Zstd = 4,
 }
