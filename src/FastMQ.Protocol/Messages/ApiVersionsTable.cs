@@ -31,11 +31,34 @@ public sealed class ApiVersionsTable
         new(ApiKey.CreatePartitions, 0, 3, 2),
     ];
 
+    // The consumer-group APIs (kafka-protocol.md §2.1). Their codecs exist, but they stay out of Default until the
+    // broker serves them: clients pick a group coordinator as soon as FindCoordinator is advertised.
+    private static readonly ApiVersionRange[] GroupEntries =
+    [
+        new(ApiKey.OffsetCommit, 2, 9, 8),
+        new(ApiKey.OffsetFetch, 1, 9, 6),
+        new(ApiKey.FindCoordinator, 0, 4, 3),
+        new(ApiKey.JoinGroup, 0, 9, 6),
+        new(ApiKey.Heartbeat, 0, 4, 4),
+        new(ApiKey.LeaveGroup, 0, 5, 4),
+        new(ApiKey.SyncGroup, 0, 5, 4),
+        new(ApiKey.DescribeGroups, 0, 5, 5),
+        new(ApiKey.ListGroups, 0, 5, 3),
+        new(ApiKey.DeleteGroups, 0, 2, 2),
+        new(ApiKey.OffsetDelete, 0, 0, ApiVersionRange.NeverFlexible),
+    ];
+
     private readonly ApiVersionRange[] _entries;
     private readonly ApiVersionRange?[] _byKey;
 
     /// <summary>The ranges FastMQ advertises (kafka-protocol.md §2.1), in API-key order.</summary>
     public static ApiVersionsTable Default { get; } = new(DefaultEntries);
+
+    /// <summary>
+    /// <see cref="Default"/> plus the consumer-group APIs (keys 8-16, 42, 47). Not advertised yet: switch to it (or
+    /// merge the entries into <see cref="Default"/>) once the broker implements group coordination.
+    /// </summary>
+    public static ApiVersionsTable WithGroups { get; } = new([.. DefaultEntries, .. GroupEntries]);
 
     public ApiVersionsTable(IEnumerable<ApiVersionRange> entries)
     {

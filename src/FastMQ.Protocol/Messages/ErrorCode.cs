@@ -53,7 +53,11 @@ public enum ErrorCode : short
     OutOfOrderSequenceNumber = 45,
     DuplicateSequenceNumber = 46,
     InvalidProducerEpoch = 47,
+    /// <summary>The disk under the partition failed or is full; retriable.</summary>
+    KafkaStorageError = 56,
     SaslAuthenticationFailed = 58,
+    /// <summary>DeleteTopics while delete.topic.enable is false.</summary>
+    TopicDeletionDisabled = 73,
     FencedLeaderEpoch = 74,
     UnknownLeaderEpoch = 75,
     /// <summary>zstd with Produce &lt; 7 or Fetch &lt; 10.</summary>

@@ -1,0 +1,355 @@
+using System;
+using System.Buffers;
+using FastMQ.Broker.Partitions;
+using FastMQ.Broker.Requests;
+using FastMQ.Core;
+using FastMQ.Interop;
+using FastMQ.Network;
+using FastMQ.Protocol.Messages;
+using FastMQ.Runtime;
+using FastMQ.Storage;
+
+namespace FastMQ.Broker.Handlers;
+
+/// <summary>
+/// Fetch (1), versions 4–12. Each partition is read on its owner shard without decoding: file ranges go out with
+/// sendfile (page cache), tail-cache bytes are copied once into the response. A fetch with fewer than MinBytes parks
+/// until an append moves a high watermark it watches, or MaxWaitMs passes (long polling). MaxBytes and
+/// PartitionMaxBytes are soft as in KIP-74: the first non-empty partition always returns at least one whole batch.
+/// </summary>
+internal static class FetchHandler
+{
+    public static void Handle(BrokerContext broker, Shard shard, RequestContext ctx)
+    {
+        FetchContext fetch = broker.ShardState(shard).FetchPool.Rent();
+        fetch.Start(broker, shard, ctx);
+    }
+}
+
+/// <summary>One fetch request in flight; see <see cref="FetchHandler"/>. Same threading rules as <see cref="ProduceContext"/>.</summary>
+internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallback
+{
+    private const int KindRead = 1;
+    private const int KindReadDone = 2;
+    private const int KindWake = 3;
+
+    private Slot[] _slots = new Slot[8];
+    private BrokerContext _broker = null!;
+    private RequestContext _request = null!;
+    private ShardId _origin;
+    private int _slotCount;
+    private int _pending;
+    private long _generation;
+    private long _serial;
+    private int _minBytes;
+    private int _maxBytes;
+    private bool _waiting;
+    private bool _timedOut;
+    private bool _mayPark;
+    private TimerHandle _timer;
+
+    private struct Slot
+    {
+        public Partition? Partition;
+        public long FetchOffset;
+        public int PartitionMaxBytes;
+        public ErrorCode Error;
+        public long HighWatermark;
+        public long LogStartOffset;
+        public NativeFile? File;
+        public long FilePosition;
+        public int Length;
+        public byte[]? Copy;
+    }
+
+    public void Start(BrokerContext broker, Shard shard, RequestContext request)
+    {
+        _broker = broker;
+        _request = request;
+        _origin = shard.Id;
+        _generation++;
+        _serial++;
+        _waiting = false;
+        _timedOut = false;
+        _timer = default;
+        var reader = new FetchRequestReader(request.Body, request.ApiVersion);
+        _minBytes = reader.MinBytes;
+        _maxBytes = reader.MaxBytes <= 0 ? int.MaxValue : reader.MaxBytes;
+        _mayPark = reader.MaxWaitMs > 0 && reader.MinBytes > 0;
+        _slotCount = reader.PartitionCount;
+        if (_slots.Length < _slotCount)
+        {
+            _slots = new Slot[Math.Max(_slotCount, _slots.Length * 2)];
+        }
+        PartitionRegistry registry = broker.Partitions;
+        int slot = 0;
+        while (reader.TryReadTopic(out ReadOnlySpan<byte> name, out _))
+        {
+            bool known = registry.TryGetTopicUtf8(name, out Partition[] partitions);
+            while (reader.TryReadPartition(out FetchPartitionRequest part))
+            {
+                ref Slot s = ref _slots[slot++];
+                s = default;
+                s.FetchOffset = part.FetchOffset;
+                s.PartitionMaxBytes = part.PartitionMaxBytes;
+                s.HighWatermark = -1;
+                s.LogStartOffset = -1;
+                if (!known || (uint)part.Partition >= (uint)partitions.Length)
+                {
+                    s.Error = ErrorCode.UnknownTopicOrPartition;
+                }
+                else
+                {
+                    s.Partition = partitions[part.Partition];
+                }
+            }
+        }
+        if (_mayPark)
+        {
+            _timer = shard.Timers.ScheduleAfter(reader.MaxWaitMs, this, null, _serial);
+        }
+        IssueReads(shard);
+    }
+
+    private void IssueReads(Shard shard)
+    {
+        _pending = 1;
+        for (int i = 0; i < _slotCount; i++)
+        {
+            if (_slots[i].Partition is not null)
+            {
+                _pending++;
+            }
+        }
+        for (int i = 0; i < _slotCount; i++)
+        {
+            Partition? p = _slots[i].Partition;
+            if (p is null)
+            {
+                continue;
+            }
+            if (p.Owner == _origin)
+            {
+                Read(shard, i);
+            }
+            else
+            {
+                shard.Post(p.Owner, new ShardMessage(this, KindRead, _origin, i, _generation));
+            }
+        }
+        ReadDone(shard);
+    }
+
+    public void Execute(Shard shard, in ShardMessage message)
+    {
+        if (message.Arg1 != _generation)
+        {
+            return;
+        }
+        switch (message.Kind)
+        {
+            case KindRead:
+                Read(shard, (int)message.Arg0);
+                break;
+            case KindReadDone:
+                ReadDone(shard);
+                break;
+            case KindWake:
+                OnWake(shard);
+                break;
+        }
+    }
+
+    /// <summary>On the partition's owner: read without decoding; watch the partition if there is nothing yet.</summary>
+    private void Read(Shard shard, int slot)
+    {
+        ref Slot s = ref _slots[slot];
+        Partition p = s.Partition!;
+        ReleaseData(ref s);
+        s.Error = ErrorCode.None;
+        if (p.IsDeleted)
+        {
+            s.Error = ErrorCode.UnknownTopicOrPartition;
+        }
+        else
+        {
+            PartitionLog log = p.Log;
+            s.HighWatermark = log.HighWatermark.Value;
+            s.LogStartOffset = log.LogStartOffset.Value;
+            int limit = s.PartitionMaxBytes <= 0 ? 1 : s.PartitionMaxBytes;
+            LogReadStatus status = log.TryRead(new Offset(s.FetchOffset), limit, log.HighWatermark, out LogSlice slice);
+            if (status == LogReadStatus.OffsetOutOfRange)
+            {
+                s.Error = ErrorCode.OffsetOutOfRange;
+            }
+            else if (status == LogReadStatus.Ok)
+            {
+                s.Length = slice.Length;
+                if (slice.IsMemory)
+                {
+                    // Tail-cache bytes may be overwritten by later appends: copy them now, on the owner.
+                    s.Copy = ArrayPool<byte>.Shared.Rent(slice.Length);
+                    slice.Memory.CopyTo(s.Copy);
+                }
+                else
+                {
+                    s.File = slice.File;
+                    s.FilePosition = slice.FilePosition;
+                }
+            }
+            else if (_mayPark && !_timedOut)
+            {
+                p.Watch(this, _generation, _origin);
+            }
+        }
+        if (shard.Id == _origin)
+        {
+            ReadDone(shard);
+        }
+        else
+        {
+            shard.Post(_origin, new ShardMessage(this, KindReadDone, _origin, slot, _generation));
+        }
+    }
+
+    /// <summary>On an owner shard whose partition got new data: tell the fetch's shard.</summary>
+    public void Wake(Shard ownerShard, ShardId origin, long generation)
+    {
+        if (ownerShard.Id == origin)
+        {
+            if (generation == _generation)
+            {
+                OnWake(ownerShard);
+            }
+            return;
+        }
+        ownerShard.Post(origin, new ShardMessage(this, KindWake, origin, 0, generation));
+    }
+
+    public void OnTimer(TimerHandle handle, object? state, long arg, long nowMs)
+    {
+        if (arg != _serial || _request is null)
+        {
+            return;
+        }
+        _timedOut = true;
+        _timer = default;
+        if (_waiting)
+        {
+            _waiting = false;
+            Finish(Shard.Current!);
+        }
+    }
+
+    private void OnWake(Shard shard)
+    {
+        if (!_waiting)
+        {
+            return;
+        }
+        _waiting = false;
+        _generation++;
+        IssueReads(shard);
+    }
+
+    private void ReadDone(Shard shard)
+    {
+        if (--_pending != 0)
+        {
+            return;
+        }
+        long total = 0;
+        bool error = false;
+        for (int i = 0; i < _slotCount; i++)
+        {
+            total += _slots[i].Length;
+            error |= _slots[i].Error != ErrorCode.None;
+        }
+        if (total >= _minBytes || error || _timedOut || !_mayPark)
+        {
+            Finish(shard);
+            return;
+        }
+        _waiting = true;
+    }
+
+    private void Finish(Shard shard)
+    {
+        if (!_timer.IsNone)
+        {
+            shard.Timers.Cancel(_timer);
+            _timer = default;
+        }
+        RequestContext request = _request;
+        _request = null!;
+        WriteResponse(request);
+        _generation++;
+        _broker.ShardState(shard).FetchPool.Return(this);
+    }
+
+    private void WriteResponse(RequestContext request)
+    {
+        var reader = new FetchRequestReader(request.Body, request.ApiVersion);
+        long copied = 0;
+        for (int i = 0; i < _slotCount; i++)
+        {
+            if (_slots[i].Copy is not null)
+            {
+                copied += _slots[i].Length;
+            }
+        }
+        ResponseFrame frame = ResponseFramePool.Rent();
+        Span<byte> buffer = frame.GetWriteSpan((int)Math.Min(int.MaxValue, reader.MaxResponseOverhead + copied));
+        var writer = new FetchResponseWriter(buffer, request.ApiVersion, request.CorrelationId, reader.TopicCount);
+        long budget = _maxBytes;
+        bool anyData = false;
+        int slot = 0;
+        while (reader.TryReadTopic(out ReadOnlySpan<byte> name, out int count))
+        {
+            writer.BeginTopic(name, count);
+            while (reader.TryReadPartition(out FetchPartitionRequest part))
+            {
+                ref Slot s = ref _slots[slot++];
+                int length = s.Length;
+                if (anyData && length > budget)
+                {
+                    // Over MaxBytes after the first non-empty partition: cut (a partial last batch is ignored by clients).
+                    length = (int)Math.Max(0, budget);
+                }
+                var header = new FetchPartitionHeader(part.Partition, s.Error, s.HighWatermark, s.HighWatermark, s.LogStartOffset);
+                writer.BeginPartition(header, length);
+                if (length > 0)
+                {
+                    if (s.Copy is not null)
+                    {
+                        writer.WriteRecords(s.Copy.AsSpan(0, length));
+                    }
+                    else
+                    {
+                        frame.AddFilePart(writer.MarkRecordsExternal(), s.File!.Fd, s.FilePosition, length);
+                    }
+                    anyData = true;
+                    budget -= length;
+                }
+                writer.EndPartition();
+                ReleaseData(ref s);
+                s.Partition = null;
+            }
+            writer.EndTopic();
+        }
+        writer.Complete();
+        frame.Commit(writer.Position);
+        request.Respond(frame);
+    }
+
+    private static void ReleaseData(ref Slot s)
+    {
+        if (s.Copy is not null)
+        {
+            ArrayPool<byte>.Shared.Return(s.Copy);
+            s.Copy = null;
+        }
+        s.File = null;
+        s.Length = 0;
+    }
+}

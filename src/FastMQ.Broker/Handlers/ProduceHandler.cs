@@ -1,0 +1,316 @@
+using System;
+using FastMQ.Core;
+using FastMQ.Broker.Partitions;
+using FastMQ.Broker.Requests;
+using FastMQ.Network;
+using FastMQ.Protocol.Messages;
+using FastMQ.Protocol.Records;
+using FastMQ.Runtime;
+
+namespace FastMQ.Broker.Handlers;
+
+/// <summary>
+/// Produce (0), versions 3–11. The request is read in place (records stay in the receive buffer), each partition's
+/// batch is appended on the partition's owner shard (one copy, into the log's aligned write buffer), and the response
+/// is written once every partition is acknowledgeable under the topic's flush policy (acks 1 and -1) or at once (acks 0,
+/// which sends no response). Allocation-free in steady state: contexts are pooled per shard.
+/// </summary>
+internal static class ProduceHandler
+{
+    public static void Handle(BrokerContext broker, Shard shard, RequestContext ctx)
+    {
+        ProduceContext produce = broker.ShardState(shard).ProducePool.Rent();
+        produce.Start(broker, shard, ctx);
+    }
+}
+
+/// <summary>
+/// One produce request in flight. Slots are the request's partitions in request order. Lives on the request's shard
+/// (the origin); its <see cref="Execute"/> also runs on owner shards for the <see cref="KindAppend"/> step, which touches
+/// only its own slot. Messages between shards order the slot writes (the mailbox publishes with release semantics).
+/// </summary>
+internal sealed class ProduceContext : IShardWork, IDurableWaiter
+{
+    private const int KindAppend = 1;
+    private const int KindDone = 2;
+
+    private Slot[] _slots = new Slot[8];
+    private BrokerContext _broker = null!;
+    private RequestContext _request = null!;
+    private ShardId _origin;
+    private int _slotCount;
+    private int _pending;
+    private short _acks;
+    private long _generation;
+
+    private struct Slot
+    {
+        public Partition? Partition;
+        public int RecordsOffset;
+        public int RecordsLength;
+        public ErrorCode Error;
+        public long BaseOffset;
+        public long LogStartOffset;
+        public long LogAppendTimeMs;
+    }
+
+    public void Start(BrokerContext broker, Shard shard, RequestContext request)
+    {
+        _broker = broker;
+        _request = request;
+        _origin = shard.Id;
+        _generation++;
+        var reader = new ProduceRequestReader(request.Body, request.ApiVersion);
+        _acks = reader.Acks;
+        _slotCount = reader.PartitionCount;
+        if (_slots.Length < _slotCount)
+        {
+            _slots = new Slot[Math.Max(_slotCount, _slots.Length * 2)];
+        }
+        bool validAcks = _acks is 0 or 1 or -1;
+        bool transactional = !reader.TransactionalIdIsNull;
+        PartitionRegistry registry = broker.Partitions;
+        int slot = 0;
+        while (reader.TryReadTopic(out ReadOnlySpan<byte> name, out _))
+        {
+            bool known = registry.TryGetTopicUtf8(name, out Partition[] partitions);
+            while (reader.TryReadPartition(out ProducePartitionData data))
+            {
+                ref Slot s = ref _slots[slot++];
+                s = default;
+                s.BaseOffset = -1;
+                s.LogStartOffset = -1;
+                s.LogAppendTimeMs = -1;
+                s.RecordsOffset = data.RecordsOffset;
+                s.RecordsLength = data.Records.Length;
+                if (!validAcks)
+                {
+                    s.Error = ErrorCode.InvalidRequiredAcks;
+                }
+                else if (transactional)
+                {
+                    // Transactions are not implemented: InitProducerId refuses transactional ids, so this is a misbehaving client.
+                    s.Error = ErrorCode.InvalidRequest;
+                }
+                else if (!known || (uint)data.PartitionIndex >= (uint)partitions.Length)
+                {
+                    s.Error = ErrorCode.UnknownTopicOrPartition;
+                }
+                else if (data.RecordsIsNull || data.Records.Length < RecordBatchDescriptor.HeaderSize)
+                {
+                    s.Error = ErrorCode.CorruptMessage;
+                }
+                else
+                {
+                    s.Partition = partitions[data.PartitionIndex];
+                }
+            }
+        }
+
+        // Count every append before starting any, so an inline completion cannot finish the request early.
+        _pending = 1;
+        for (int i = 0; i < _slotCount; i++)
+        {
+            if (_slots[i].Partition is not null)
+            {
+                _pending++;
+            }
+        }
+        for (int i = 0; i < _slotCount; i++)
+        {
+            Partition? p = _slots[i].Partition;
+            if (p is null)
+            {
+                continue;
+            }
+            if (p.Owner == _origin)
+            {
+                Append(shard, i);
+            }
+            else
+            {
+                shard.Post(p.Owner, new ShardMessage(this, KindAppend, _origin, i, _generation));
+            }
+        }
+        SlotDone(shard);
+    }
+
+    public void Execute(Shard shard, in ShardMessage message)
+    {
+        if (message.Arg1 != _generation)
+        {
+            return;
+        }
+        if (message.Kind == KindAppend)
+        {
+            Append(shard, (int)message.Arg0);
+        }
+        else
+        {
+            SlotDone(shard);
+        }
+    }
+
+    /// <summary>On the partition's owner: validate, de-duplicate, append; then wait for durability or report.</summary>
+    private void Append(Shard shard, int slot)
+    {
+        ref Slot s = ref _slots[slot];
+        Partition p = s.Partition!;
+        if (p.IsDeleted)
+        {
+            s.Error = ErrorCode.UnknownTopicOrPartition;
+            Report(shard, slot);
+            return;
+        }
+        Span<byte> batch = _request.Frame.WritableSpan.Slice(_request.HeaderLength + s.RecordsOffset, s.RecordsLength);
+        var header = new RecordBatchHeader(batch);
+        if (header.Magic != RecordBatchDescriptor.CurrentMagic || header.IsControl)
+        {
+            s.Error = header.IsControl ? ErrorCode.InvalidRecord : ErrorCode.CorruptMessage;
+            Report(shard, slot);
+            return;
+        }
+        if (header.Compression == CompressionCodec.Zstd && _request.ApiVersion < 7)
+        {
+            s.Error = ErrorCode.UnsupportedCompressionType;
+            Report(shard, slot);
+            return;
+        }
+        long producerId = header.ProducerId;
+        if (producerId >= 0)
+        {
+            SequenceCheck check = p.Producers.Check(producerId, header.ProducerEpoch, header.BaseSequence, header.LastOffsetDelta, out long original);
+            if (check != SequenceCheck.Append)
+            {
+                if (check == SequenceCheck.Duplicate && RecordBatchValidator.Validate(batch, out _) == BatchValidation.Valid)
+                {
+                    s.BaseOffset = original;
+                    s.LogStartOffset = p.Log.LogStartOffset.Value;
+                }
+                else
+                {
+                    s.Error = check switch
+                    {
+                        SequenceCheck.InvalidEpoch => ErrorCode.InvalidProducerEpoch,
+                        SequenceCheck.Duplicate => ErrorCode.CorruptMessage,
+                        _ => ErrorCode.OutOfOrderSequenceNumber,
+                    };
+                }
+                Report(shard, slot);
+                return;
+            }
+        }
+        if (p.Topic.Config.LogAppendTime && !StampLogAppendTime(batch, out s.LogAppendTimeMs))
+        {
+            s.Error = ErrorCode.CorruptMessage;
+            Report(shard, slot);
+            return;
+        }
+        Storage.AppendStatus status = p.Log.TryAppend(batch, p.LeaderEpoch, out Storage.AppendResult result);
+        if (status != Storage.AppendStatus.Ok)
+        {
+            s.Error = KafkaErrors.FromAppend(status);
+            Report(shard, slot);
+            return;
+        }
+        if (producerId >= 0)
+        {
+            p.Producers.Record(producerId, header.ProducerEpoch, header.BaseSequence, header.LastOffsetDelta, result.BaseOffset.Value);
+        }
+        s.BaseOffset = result.BaseOffset.Value;
+        s.LogStartOffset = p.Log.LogStartOffset.Value;
+        Shards.BrokerShard owner = _broker.ShardState(shard);
+        owner.MarkActive(p);
+        if (_acks == 0)
+        {
+            Report(shard, slot);
+        }
+        else
+        {
+            p.DurableWaiters.Enqueue(new DurableWaiter(this, slot, result.LastOffset.Value, _generation));
+        }
+    }
+
+    /// <summary>On the owner: the slot's append is acknowledgeable (or can no longer become so).</summary>
+    public void OnDurable(Shard shard, int slot, long generation, Storage.AppendStatus status)
+    {
+        if (generation != _generation)
+        {
+            return;
+        }
+        if (status != Storage.AppendStatus.Ok)
+        {
+            _slots[slot].Error = KafkaErrors.FromAppend(status);
+        }
+        Report(shard, slot);
+    }
+
+    private void Report(Shard shard, int slot)
+    {
+        if (shard.Id == _origin)
+        {
+            SlotDone(shard);
+        }
+        else
+        {
+            shard.Post(_origin, new ShardMessage(this, KindDone, _origin, slot, _generation));
+        }
+    }
+
+    private void SlotDone(Shard shard)
+    {
+        if (--_pending != 0)
+        {
+            return;
+        }
+        RequestContext request = _request;
+        _request = null!;
+        if (_acks == 0)
+        {
+            request.RespondNone();
+        }
+        else
+        {
+            WriteResponse(request);
+        }
+        _generation++;
+        _broker.ShardState(shard).ProducePool.Return(this);
+    }
+
+    private void WriteResponse(RequestContext request)
+    {
+        var reader = new ProduceRequestReader(request.Body, request.ApiVersion);
+        ResponseFrame frame = ResponseFramePool.Rent();
+        var writer = new ProduceResponseWriter(frame.GetWriteSpan(reader.MaxResponseSize), request.ApiVersion, request.CorrelationId, reader.TopicCount);
+        int slot = 0;
+        while (reader.TryReadTopic(out ReadOnlySpan<byte> name, out int count))
+        {
+            writer.BeginTopic(name, count);
+            while (reader.TryReadPartition(out ProducePartitionData data))
+            {
+                ref Slot s = ref _slots[slot++];
+                writer.WritePartition(data.PartitionIndex, s.Error, s.BaseOffset, s.LogAppendTimeMs, s.LogStartOffset);
+                s.Partition = null;
+            }
+            writer.EndTopic();
+        }
+        frame.Commit(writer.Complete());
+        request.Respond(frame);
+    }
+
+    /// <summary>LogAppendTime topics: set the timestamp-type bit and maxTimestamp = now, then recompute the CRC (both are covered).</summary>
+    private static bool StampLogAppendTime(Span<byte> batch, out long nowMs)
+    {
+        nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (RecordBatchValidator.Validate(batch, out int size) != BatchValidation.Valid || size != batch.Length)
+        {
+            return false;
+        }
+        short attributes = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(batch[RecordBatchDescriptor.AttributesOffset..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchDescriptor.AttributesOffset..], (short)(attributes | RecordBatchDescriptor.TimestampTypeMask));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchDescriptor.MaxTimestampOffset..], nowMs);
+        uint crc = Crc32C.Compute(batch[RecordBatchDescriptor.AttributesOffset..]);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(batch[RecordBatchDescriptor.CrcOffset..], crc);
+        return true;
+    }
+}

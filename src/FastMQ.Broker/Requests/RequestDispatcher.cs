@@ -1,0 +1,79 @@
+using System;
+using FastMQ.Broker.Handlers;
+using FastMQ.Protocol.Messages;
+using FastMQ.Protocol.Primitives;
+using FastMQ.Protocol.Records;
+using FastMQ.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace FastMQ.Broker.Requests;
+
+/// <summary>
+/// Parses the request header on the connection's shard and hands the request to the handler for its API key
+/// (one handler per key, redpanda style). Malformed or unsupported requests close the connection with a logged
+/// reason, as Kafka does; ApiVersions answers any version (with the version-0 fallback above its range).
+/// </summary>
+internal static class RequestDispatcher
+{
+    public static void Dispatch(BrokerContext broker, Shard shard, RequestContext ctx)
+    {
+        if (ctx.Connection.IsClosed)
+        {
+            ctx.RespondNone();
+            return;
+        }
+        try
+        {
+            RequestHeader header = RequestHeader.Read(ctx.Frame.Span, broker.Versions);
+            ctx.ApiKey = header.ApiKey;
+            ctx.ApiVersion = header.ApiVersion;
+            ctx.CorrelationId = header.CorrelationId;
+            ctx.HeaderLength = header.Length;
+            if (header.ApiKey == ApiKey.ApiVersions)
+            {
+                ApiVersionsHandler.Handle(broker, ctx);
+                return;
+            }
+            if (!header.IsKnownApi)
+            {
+                ctx.Fail($"unsupported API key {(short)header.ApiKey} (UNSUPPORTED_VERSION); client {header.GetClientIdString()}");
+                return;
+            }
+            if (!broker.Versions.IsServed(header.ApiKey, header.ApiVersion))
+            {
+                ctx.Fail($"unsupported version {header.ApiVersion} of {header.ApiKey} (UNSUPPORTED_VERSION); client {header.GetClientIdString()}");
+                return;
+            }
+            ctx.FlexibleResponseHeader = ResponseHeader.IsFlexible(header.ApiKey, header.ApiVersion, broker.Versions);
+            Route(broker, shard, ctx);
+        }
+        catch (Exception e) when (e is KafkaProtocolException or CorruptRecordException)
+        {
+            broker.Logger.LogWarning("Connection {Id} from {Remote}: malformed {Api} v{Version} request: {Message}",
+                ctx.Connection.Id, ctx.Connection.RemoteEndPoint, ctx.ApiKey, ctx.ApiVersion, e.Message);
+            ctx.Fail($"malformed request: {e.Message}");
+        }
+    }
+
+    private static void Route(BrokerContext broker, Shard shard, RequestContext ctx)
+    {
+        switch (ctx.ApiKey)
+        {
+            case ApiKey.Produce:
+                ProduceHandler.Handle(broker, shard, ctx);
+                break;
+            case ApiKey.Fetch:
+                FetchHandler.Handle(broker, shard, ctx);
+                break;
+            case ApiKey.ListOffsets:
+                ListOffsetsHandler.Handle(broker, shard, ctx);
+                break;
+            case ApiKey.Metadata:
+                MetadataHandler.Handle(broker, shard, ctx);
+                break;
+            default:
+                AdminHandlers.Handle(broker, shard, ctx);
+                break;
+        }
+    }
+}
