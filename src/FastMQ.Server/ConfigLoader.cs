@@ -15,6 +15,12 @@ internal static class ConfigLoader
 {
     private const string EnvPrefix = "FASTMQ_";
 
+    /// <summary>
+    /// FASTMQ_* variables that name no setting (tool variables such as FASTMQ_BOOTSTRAP for the CLI) are skipped and
+    /// reported here instead of failing start-up; unknown names in the file or on the command line do fail.
+    /// </summary>
+    public static List<string> IgnoredEnvironmentVariables { get; } = [];
+
     public static BrokerOptions Load(string[] args)
     {
         string? configFile = null;
@@ -53,7 +59,13 @@ internal static class ConfigLoader
             string name = (string)e.Key;
             if (name.StartsWith(EnvPrefix, StringComparison.Ordinal) && name.Length > EnvPrefix.Length)
             {
-                merged[name[EnvPrefix.Length..].ToLowerInvariant().Replace('_', '.')] = (string?)e.Value;
+                string key = name[EnvPrefix.Length..].ToLowerInvariant().Replace('_', '.');
+                if (BrokerSettings.Find(key) is null && !BrokerSettings.Aliases.ContainsKey(key))
+                {
+                    IgnoredEnvironmentVariables.Add(name);
+                    continue;
+                }
+                merged[key] = (string?)e.Value;
             }
         }
         IConfigurationRoot cmd = new ConfigurationBuilder().AddCommandLine(rest.ToArray()).Build();

@@ -36,6 +36,11 @@ internal static class Program
             return 2;
         }
 
+        foreach (string ignored in ConfigLoader.IgnoredEnvironmentVariables)
+        {
+            logger.LogWarning("Environment variable {Name} names no FastMQ setting; ignored", ignored);
+        }
+
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {

@@ -44,6 +44,12 @@ public sealed class BrokerProcess : IDisposable
     {
         get
         {
+            // Builds with --artifacts-path put the server elsewhere; FASTMQ_SERVER_DLL points at it.
+            string? overridden = Environment.GetEnvironmentVariable("FASTMQ_SERVER_DLL");
+            if (!string.IsNullOrEmpty(overridden) && File.Exists(overridden))
+            {
+                return overridden;
+            }
             foreach (var a in typeof(BrokerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>())
             {
                 if (a.Key == "FastMQServerDll" && a.Value is not null && File.Exists(a.Value))
