@@ -20,6 +20,7 @@ public sealed partial class PartitionLog
             return 0;
         }
         long nowMs = _io.Clock.UnixTimeMs;
+        CloseRetiredReadFiles(nowMs);
         long size = SizeBytes;
         int deleted = 0;
         while (_segments.Count > 1 && _segments[1].BaseOffset <= _highWatermark)
@@ -77,7 +78,7 @@ public sealed partial class PartitionLog
         Segment oldest = _segments[0];
         _segments.RemoveAt(0);
         string path = oldest.LogPath;
-        oldest.Delete();
+        _retiredReadFiles.Enqueue((oldest.DeleteDeferringReadClose(), _io.Clock.UnixTimeMs + RetiredReadFileCloseDelayMs));
         if (_segments[0].BaseOffset > _logStartOffset)
         {
             _logStartOffset = _segments[0].BaseOffset;
@@ -87,6 +88,16 @@ public sealed partial class PartitionLog
             _highWatermark = _logStartOffset;
         }
         StorageLog.SegmentDeleted(_logger, path, reason);
+    }
+
+    /// <summary>Closes the read descriptors of deleted segments once no response can still be sending from them.</summary>
+    private void CloseRetiredReadFiles(long nowMs)
+    {
+        while (_retiredReadFiles.TryPeek(out (Interop.NativeFile File, long CloseAtMs) r) && (r.CloseAtMs <= nowMs || _closed))
+        {
+            _retiredReadFiles.Dequeue();
+            r.File.Dispose();
+        }
     }
 
     private void SyncDirectoryAfterDeletes()

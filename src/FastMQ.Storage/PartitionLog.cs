@@ -48,6 +48,11 @@ public sealed partial class PartitionLog : ILogIoTarget, IDisposable
     private readonly ILogger _logger;
     private readonly AlignedBuffer _buffer;
     private readonly List<Segment> _segments = [];
+
+    /// <summary>How long a deleted segment's read descriptor stays open for responses still sending from it (Kafka's file.delete.delay.ms).</summary>
+    private const long RetiredReadFileCloseDelayMs = 60_000;
+
+    private readonly Queue<(Interop.NativeFile File, long CloseAtMs)> _retiredReadFiles = new();
     private Segment _active = null!;
     private int _slot = -1;
 
@@ -225,6 +230,10 @@ public sealed partial class PartitionLog : ILogIoTarget, IDisposable
 
     private void ReleaseResources()
     {
+        while (_retiredReadFiles.TryDequeue(out (Interop.NativeFile File, long CloseAtMs) r))
+        {
+            r.File.Dispose();
+        }
         foreach (Segment s in _segments)
         {
             s.Dispose();

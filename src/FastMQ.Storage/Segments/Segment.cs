@@ -239,6 +239,22 @@ internal sealed class Segment : IDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes the segment's files but keeps the page-cache read descriptor open and returns it: a fetch response being
+    /// sent may still reference it by descriptor, and an unlinked file stays readable through an open descriptor. The
+    /// caller closes it later (as Kafka delays deletes by file.delete.delay.ms).
+    /// </summary>
+    public FastMQ.Interop.NativeFile DeleteDeferringReadClose()
+    {
+        WriteFile?.Dispose();
+        WriteFile = null;
+        Index.Dispose();
+        TimeIndex.Dispose();
+        File.Delete(LogPath);
+        DeleteIndexFiles(Directory, BaseOffset);
+        return ReadFile;
+    }
+
     /// <summary>Closes the files and deletes the segment's files (data file first: a stray index is harmless).</summary>
     public void Delete()
     {
