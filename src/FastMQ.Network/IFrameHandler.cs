@@ -7,11 +7,11 @@ namespace FastMQ.Network;
 public interface IFrameHandler
 {
     /// <summary>A connection was accepted; pick its shard here.</summary>
-    void OnConnected(KafkaConnection connection);
+    void OnConnected(IKafkaConnection connection);
 
     /// <summary>A whole frame arrived. The handler owns <paramref name="frame"/> and must release it.</summary>
-    void OnFrame(KafkaConnection connection, FrameLease frame);
+    void OnFrame(IKafkaConnection connection, FrameLease frame);
 
     /// <summary>The connection closed (by the peer, an error, or the broker); called once.</summary>
-    void OnClosed(KafkaConnection connection, string reason);
+    void OnClosed(IKafkaConnection connection, string reason);
 }

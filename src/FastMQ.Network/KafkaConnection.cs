@@ -19,7 +19,7 @@ namespace FastMQ.Network;
 /// send cursor. Back-pressure: at most <see cref="NetworkOptions.MaxInFlightRequestsPerConnection"/> requests are
 /// between "frame read" and "response sent"; beyond that the receive loop waits.
 /// </remarks>
-public sealed partial class KafkaConnection : IDisposable
+public sealed partial class KafkaConnection : IKafkaConnection, IDisposable
 {
     private readonly Socket _socket;
     private readonly NetworkOptions _options;

@@ -13,20 +13,20 @@ internal sealed class BrokerFrameHandler(BrokerContext broker) : IFrameHandler
 {
     private int _next;
 
-    public void OnConnected(KafkaConnection connection)
+    public void OnConnected(IKafkaConnection connection)
     {
         uint n = (uint)Interlocked.Increment(ref _next);
         connection.ShardIndex = (int)(n % (uint)broker.Shards.Count);
     }
 
-    public void OnFrame(KafkaConnection connection, FrameLease frame)
+    public void OnFrame(IKafkaConnection connection, FrameLease frame)
     {
         RequestContext ctx = RequestContext.Rent(broker, connection, frame);
         // Blocks this receive thread while the shard's mailbox is full: back-pressure on the connection, never a drop.
         broker.Shards.Send(new ShardId(connection.ShardIndex), new ShardMessage(ctx));
     }
 
-    public void OnClosed(KafkaConnection connection, string reason)
+    public void OnClosed(IKafkaConnection connection, string reason)
     {
         // Requests already posted finish normally; their responses are dropped by the closed connection.
     }

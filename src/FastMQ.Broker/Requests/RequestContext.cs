@@ -23,7 +23,7 @@ internal sealed class RequestContext : IShardWork
 
     private BrokerContext _broker = null!;
 
-    public KafkaConnection Connection { get; private set; } = null!;
+    public IKafkaConnection Connection { get; private set; } = null!;
 
     public FrameLease Frame { get; private set; }
 
@@ -43,7 +43,7 @@ internal sealed class RequestContext : IShardWork
 
     public ShardId Shard => new(Connection.ShardIndex);
 
-    public static RequestContext Rent(BrokerContext broker, KafkaConnection connection, FrameLease frame)
+    public static RequestContext Rent(BrokerContext broker, IKafkaConnection connection, FrameLease frame)
     {
         RequestContext ctx = Pool.Get();
         ctx._broker = broker;
