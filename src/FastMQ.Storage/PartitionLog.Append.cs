@@ -84,6 +84,24 @@ public sealed partial class PartitionLog
                 }
             }
         }
+        long end = AlignedBuffer.AlignUp(_active.DataBytes + size);
+        if (end > _active.AllocatedBytes)
+        {
+            // Grow the preallocation a step ahead of the data (O_DIRECT writes then never extend the file).
+            try
+            {
+                _active.EnsureAllocated(end, _options.SegmentBytes, _options.PreallocateStepBytes);
+            }
+            catch (NativeIOException e) when (Errors.IsDiskFull(e.Errno))
+            {
+                StorageLog.DiskFull(_logger, _directory, "extending the segment's preallocation");
+                return AppendStatus.DiskFull;
+            }
+            catch (IOException e)
+            {
+                return Fault(e, "extending the segment's preallocation");
+            }
+        }
         while (AlignedBuffer.AlignUp(_active.DataBytes + size) - _bufferStart > _buffer.Length)
         {
             // The buffer is full. Bytes before the block holding the written end are on disk and never rewritten,
@@ -136,7 +154,7 @@ public sealed partial class PartitionLog
         Segment next;
         try
         {
-            next = Segment.Create(_directory, _logEndOffset, _options.SegmentBytes, _options.IndexIntervalBytes);
+            next = Segment.Create(_directory, _logEndOffset, _options.SegmentBytes, _options.IndexIntervalBytes, _options.PreallocationFor(0));
         }
         catch (NativeIOException e) when (Errors.IsDiskFull(e.Errno))
         {

@@ -30,7 +30,7 @@ public sealed partial class PartitionLog
 
         if (bases.Count == 0)
         {
-            _segments.Add(Segment.Create(_directory, new Offset(0), _options.SegmentBytes, _options.IndexIntervalBytes));
+            _segments.Add(Segment.Create(_directory, new Offset(0), _options.SegmentBytes, _options.IndexIntervalBytes, _options.PreallocationFor(0)));
         }
         else
         {
@@ -245,7 +245,9 @@ public sealed partial class PartitionLog
     {
         try
         {
-            s.WriteFile!.Allocate(0, Math.Max(_options.SegmentBytes, s.DataBytes));
+            long target = _options.PreallocationFor(s.DataBytes);
+            s.WriteFile!.Allocate(0, target);
+            s.AllocatedBytes = Math.Max(s.AllocatedBytes, target);
         }
         catch (NativeIOException e) when (Errors.IsDiskFull(e.Errno))
         {

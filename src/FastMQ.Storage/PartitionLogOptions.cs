@@ -10,6 +10,16 @@ public sealed class PartitionLogOptions
     /// <remarks>Defaults to 1 GiB. A multiple of 4096, at most 2 GiB − 4096 (index positions are int32).</remarks>
     public long SegmentBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// The active segment's file is preallocated (fallocate) in steps of this size as data approaches the allocated end,
+    /// up to <see cref="SegmentBytes"/>, so an idle partition does not reserve a whole segment of disk.
+    /// </summary>
+    /// <remarks>Defaults to 4 MiB (a multiple of 4096). Each step is one fallocate on the shard thread (tens of µs).</remarks>
+    public long PreallocateStepBytes { get; init; } = 4L << 20;
+
+    /// <summary>Bytes to preallocate for an active segment holding <paramref name="dataBytes"/>: one step past the data, capped by the segment size.</summary>
+    public long PreallocationFor(long dataBytes) => System.Math.Max(dataBytes, System.Math.Min(SegmentBytes, AlignedBuffer.AlignUp(dataBytes) + PreallocateStepBytes));
+
     /// <summary>Bytes between two offset-index entries (and time-index entries).</summary>
     /// <remarks>Defaults to 4096, as Kafka's index.interval.bytes.</remarks>
     public int IndexIntervalBytes { get; init; } = 4096;
@@ -53,6 +63,10 @@ public sealed class PartitionLogOptions
             || SegmentBytes > int.MaxValue - AlignedBuffer.Alignment + 1)
         {
             ThrowHelper.ArgumentOutOfRange(nameof(SegmentBytes), $"{SegmentBytes} must be a multiple of {AlignedBuffer.Alignment} between 8 KiB and 2 GiB − 4 KiB");
+        }
+        if (PreallocateStepBytes < AlignedBuffer.Alignment || PreallocateStepBytes % AlignedBuffer.Alignment != 0)
+        {
+            ThrowHelper.ArgumentOutOfRange(nameof(PreallocateStepBytes), $"{PreallocateStepBytes} must be a positive multiple of {AlignedBuffer.Alignment}");
         }
         if (IndexIntervalBytes <= 0)
         {

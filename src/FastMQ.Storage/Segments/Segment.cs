@@ -67,6 +67,25 @@ internal sealed class Segment : IDisposable
 
     public bool IsSealed => WriteFile == null;
 
+    /// <summary>Bytes of the file reserved with fallocate (active segment); writes stay below it.</summary>
+    public long AllocatedBytes { get; set; }
+
+    /// <summary>
+    /// Extends the preallocation so that bytes up to <paramref name="endBytes"/> are reserved: at least one
+    /// <paramref name="stepBytes"/> more, at most <paramref name="maxBytes"/>. Throws <see cref="NativeIOException"/>
+    /// (ENOSPC = disk full) and then leaves the allocation as it was.
+    /// </summary>
+    public void EnsureAllocated(long endBytes, long maxBytes, long stepBytes)
+    {
+        if (endBytes <= AllocatedBytes)
+        {
+            return;
+        }
+        long target = Math.Min(maxBytes, Math.Max(endBytes, AllocatedBytes + stepBytes));
+        WriteFile!.Allocate(AllocatedBytes, target - AllocatedBytes);
+        AllocatedBytes = target;
+    }
+
     public string LogPath => SegmentFileNames.LogPath(Directory, BaseOffset);
 
     /// <summary>Index capacity for a segment of <paramref name="segmentBytes"/>: one entry per interval at most, plus the final time entry.</summary>
@@ -78,7 +97,7 @@ internal sealed class Segment : IDisposable
     /// blocks reserved up front, so O_DIRECT writes never extend the file or hit ENOSPC). On failure nothing is left
     /// behind and the <see cref="NativeIOException"/> (ENOSPC = disk full) propagates.
     /// </summary>
-    public static Segment Create(string directory, Offset baseOffset, long segmentBytes, int indexIntervalBytes)
+    public static Segment Create(string directory, Offset baseOffset, long segmentBytes, int indexIntervalBytes, long preallocateBytes)
     {
         string path = SegmentFileNames.LogPath(directory, baseOffset);
         DeleteIndexFiles(directory, baseOffset);
@@ -87,10 +106,13 @@ internal sealed class Segment : IDisposable
         try
         {
             write = NativeFile.Open(path, NativeOpenFlags.ReadWrite | NativeOpenFlags.Create | NativeOpenFlags.Truncate | NativeOpenFlags.Direct);
-            write.Allocate(0, segmentBytes);
+            write.Allocate(0, preallocateBytes);
             read = NativeFile.Open(path, NativeOpenFlags.ReadOnly);
             int capacity = IndexCapacity(segmentBytes, indexIntervalBytes);
-            return new Segment(directory, baseOffset, write, read, new OffsetIndex(capacity), new TimeIndex(capacity), indexIntervalBytes);
+            return new Segment(directory, baseOffset, write, read, new OffsetIndex(capacity), new TimeIndex(capacity), indexIntervalBytes)
+            {
+                AllocatedBytes = preallocateBytes,
+            };
         }
         catch
         {
@@ -114,7 +136,10 @@ internal sealed class Segment : IDisposable
                 write = NativeFile.Open(path, NativeOpenFlags.ReadWrite | NativeOpenFlags.Direct);
             }
             int capacity = active ? IndexCapacity(Math.Max(segmentBytes, read.Length), indexIntervalBytes) : 1;
-            return new Segment(directory, baseOffset, write, read, new OffsetIndex(capacity), new TimeIndex(capacity), indexIntervalBytes);
+            return new Segment(directory, baseOffset, write, read, new OffsetIndex(capacity), new TimeIndex(capacity), indexIntervalBytes)
+            {
+                AllocatedBytes = read.Length,
+            };
         }
         catch
         {
@@ -229,6 +254,7 @@ internal sealed class Segment : IDisposable
             {
                 file.Allocate(0, preallocateBytes);
             }
+            AllocatedBytes = Math.Max(validBytes, preallocateBytes);
         }
         finally
         {
