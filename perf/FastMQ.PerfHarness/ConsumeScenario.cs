@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using Confluent.Kafka;
+
+namespace FastMQ.PerfHarness;
+
+/// <summary>
+/// Read <c>--count</c> messages from the start of the topic as fast as possible with <c>--consumers</c> clients, each
+/// assigned a share of the partitions by hand (no consumer group). Unless <c>--no-preload</c>, the topic is first
+/// filled with that many messages by the produce scenario (not measured).
+/// </summary>
+internal sealed class ConsumeScenario
+{
+    private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(10);
+    private readonly HarnessOptions _o;
+    private readonly string _bootstrap;
+    private long _target;
+
+    public ConsumeScenario(HarnessOptions o, string bootstrap)
+    {
+        _o = o;
+        _bootstrap = bootstrap;
+    }
+
+    public ScenarioOutcome Run(MeasurementWindow window)
+    {
+        long preloaded = 0;
+        _target = _o.Count ?? 1_000_000;
+        if (_o.Preload)
+        {
+            Console.WriteLine($"preloading {_target:N0} messages of {_o.SizeBytes} B into {_o.Topic} (not measured)...");
+            using var preloadMeter = new ThroughputMeter("preload");
+            ScenarioOutcome pre = new ProduceScenario(_o, _bootstrap, preloadMeter).Run(_target, null);
+            preloaded = pre.Messages;
+            if (pre.Errors > 0)
+            {
+                throw new InvalidOperationException($"preload failed: {pre.Errors} errors, first: {pre.FirstError}");
+            }
+        }
+        int partitions = KafkaSetup.PartitionCount(_bootstrap, _o.Topic);
+        using var meter = new ThroughputMeter("consume");
+        var threads = new Thread[Math.Min(_o.Consumers, partitions)];
+        window.Begin();
+        meter.Start();
+        for (int i = 0; i < threads.Length; i++)
+        {
+            var assignment = new List<TopicPartitionOffset>();
+            for (int p = i; p < partitions; p += threads.Length)
+            {
+                assignment.Add(new TopicPartitionOffset(_o.Topic, p, Offset.Beginning));
+            }
+            threads[i] = new Thread(() => ConsumeLoop(assignment, meter)) { Name = $"perf-consumer-{i}" };
+            threads[i].Start();
+        }
+        foreach (Thread t in threads)
+        {
+            t.Join();
+        }
+        double elapsed = window.End();
+        meter.Stop();
+        return new ScenarioOutcome
+        {
+            Messages = meter.Messages,
+            Bytes = meter.Bytes,
+            ElapsedS = elapsed,
+            PerSecond = meter.Series,
+            PreloadedMessages = preloaded,
+            Errors = meter.Messages < _target ? _target - meter.Messages : 0,
+            FirstError = meter.Messages < _target ? $"only {meter.Messages} of {_target} messages arrived (idle for {IdleLimit.TotalSeconds} s)" : "",
+        };
+    }
+
+    private void ConsumeLoop(List<TopicPartitionOffset> assignment, ThroughputMeter meter)
+    {
+        using IConsumer<byte[], byte[]> consumer = new ConsumerBuilder<byte[], byte[]>(KafkaSetup.ConsumerConfig(_bootstrap)).Build();
+        consumer.Assign(assignment);
+        long idleSince = Stopwatch.GetTimestamp();
+        while (meter.Messages < _target && Stopwatch.GetElapsedTime(idleSince) < IdleLimit)
+        {
+            ConsumeResult<byte[], byte[]>? r = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (r?.Message is null)
+            {
+                continue;
+            }
+            meter.Add(1, r.Message.Value?.Length ?? 0);
+            idleSince = Stopwatch.GetTimestamp();
+        }
+        consumer.Close();
+    }
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace FastMQ.PerfHarness;
+
+/// <summary>
+/// The command line of fastmq-perf: a scenario name followed by <c>--name value</c> options. Unknown options and bad
+/// values throw <see cref="ArgumentException"/> naming the option, so a typo never silently runs a different benchmark.
+/// </summary>
+internal sealed class HarnessOptions
+{
+    public const string Usage = """
+        fastmq-perf <produce|consume|e2e|redis-e2e> [options]
+
+        redis-e2e runs the e2e schedule against a Redis Streams peer (--redis H:P, required) for comparison.
+
+        Broker (default: start fastmq-server on a free loopback port with a temp data dir):
+          --bootstrap-server H:P   use an existing broker instead
+          --server-dll PATH        fastmq-server.dll to start (default: FASTMQ_SERVER_DLL, then the build output)
+          --broker-arg K=V         extra broker setting, repeatable (e.g. log.flush.policy=none)
+          --broker-pid N           pid of an existing broker, for the per-thread CPU reading
+        Workload:
+          --topic NAME             default perf-<scenario>-<random>; created with --partitions if missing
+          --partitions N           default 2
+          --size BYTES             message value size, default 1024
+          --count N                messages (produce: total; consume: read and preload), overrides --duration
+          --duration S             seconds of producing, default 15 (e2e: measured part, after --warmup)
+          --acks 0|1|all           default 1
+          --compression C          none|lz4|zstd|snappy|gzip, default none
+          --linger-ms N            default 5 (e2e: 0)
+          --batch-size BYTES       librdkafka batch.size, default 1000000
+          --producers N            produce: producer clients (threads), default 1 (e2e: always one producer, one consumer)
+          --consumers N            consume: consumer clients, default 1
+          --rate N                 e2e: messages per second, default 20000
+          --tick-us N              e2e: pacing tick, messages due in a tick are sent together, default 1000
+          --warmup S               e2e: seconds not recorded at the start, default 2
+          --no-preload             consume: read an existing topic instead of filling it first
+          --redis H:P              redis-e2e: the Redis server to measure
+        Output:
+          --out DIR                result directory (JSON, PNG), default ./perf-results
+          --label TEXT             free text stored with the result
+          --no-plot                skip the PNG plots
+        """;
+
+    public string Scenario { get; private set; } = "";
+    public string? BootstrapServer { get; private set; }
+    public string? Redis { get; private set; }
+    public string? ServerDll { get; private set; }
+    public List<string> BrokerArgs { get; } = [];
+    public int? BrokerPid { get; private set; }
+    public string Topic { get; private set; } = "";
+    public int Partitions { get; private set; } = 2;
+    public int SizeBytes { get; private set; } = 1024;
+    public long? Count { get; private set; }
+    public double DurationS { get; private set; } = 15;
+    public string Acks { get; private set; } = "1";
+    public string Compression { get; private set; } = "none";
+    public int LingerMs { get; private set; } = -1;
+    public int BatchSizeBytes { get; private set; } = 1_000_000;
+    public int Producers { get; private set; } = 1;
+    public int Consumers { get; private set; } = 1;
+    public int RatePerS { get; private set; } = 20_000;
+    public int TickUs { get; private set; } = 1000;
+    public double WarmupS { get; private set; } = 2;
+    public bool Preload { get; private set; } = true;
+    public string OutDir { get; private set; } = "perf-results";
+    public string Label { get; private set; } = "";
+    public bool Plot { get; private set; } = true;
+
+    /// <summary>linger.ms in force: the explicit value, else 5 ms for throughput runs and 0 for latency runs.</summary>
+    public int EffectiveLingerMs => LingerMs >= 0 ? LingerMs : Scenario is "e2e" or "redis-e2e" ? 0 : 5;
+
+    public static HarnessOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("produce" or "consume" or "e2e" or "redis-e2e"))
+        {
+            throw new ArgumentException("the first argument must be a scenario: produce, consume, e2e or redis-e2e");
+        }
+        var o = new HarnessOptions { Scenario = args[0] };
+        for (int i = 1; i < args.Length; i++)
+        {
+            string name = args[i];
+            switch (name)
+            {
+                case "--no-preload": o.Preload = false; continue;
+                case "--no-plot": o.Plot = false; continue;
+            }
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"option {name} needs a value");
+            }
+            string v = args[++i];
+            switch (name)
+            {
+                case "--bootstrap-server": o.BootstrapServer = v; break;
+                case "--redis": o.Redis = v; break;
+                case "--server-dll": o.ServerDll = v; break;
+                case "--broker-arg": o.BrokerArgs.Add(v.Contains('=', StringComparison.Ordinal) ? v : throw new ArgumentException($"--broker-arg {v}: expected KEY=VALUE")); break;
+                case "--broker-pid": o.BrokerPid = Int(name, v, 1, int.MaxValue); break;
+                case "--topic": o.Topic = v; break;
+                case "--partitions": o.Partitions = Int(name, v, 1, 10_000); break;
+                case "--size": o.SizeBytes = Int(name, v, 16, 16 << 20); break;
+                case "--count": o.Count = Int(name, v, 1, int.MaxValue); break;
+                case "--duration": o.DurationS = Dbl(name, v, 0.5, 86_400); break;
+                case "--acks": o.Acks = v is "0" or "1" or "all" or "-1" ? (v == "-1" ? "all" : v) : throw new ArgumentException($"--acks {v}: expected 0, 1 or all"); break;
+                case "--compression": o.Compression = v is "none" or "lz4" or "zstd" or "snappy" or "gzip" ? v : throw new ArgumentException($"--compression {v}: expected none, lz4, zstd, snappy or gzip"); break;
+                case "--linger-ms": o.LingerMs = Int(name, v, 0, 60_000); break;
+                case "--batch-size": o.BatchSizeBytes = Int(name, v, 1, 1 << 30); break;
+                case "--producers": o.Producers = Int(name, v, 1, 256); break;
+                case "--consumers": o.Consumers = Int(name, v, 1, 256); break;
+                case "--rate": o.RatePerS = Int(name, v, 1, 10_000_000); break;
+                case "--tick-us": o.TickUs = Int(name, v, 10, 1_000_000); break;
+                case "--warmup": o.WarmupS = Dbl(name, v, 0, 3600); break;
+                case "--out": o.OutDir = v; break;
+                case "--label": o.Label = v; break;
+                default: throw new ArgumentException($"unknown option {name}");
+            }
+        }
+        if (o.Topic.Length == 0)
+        {
+            o.Topic = $"perf-{o.Scenario}-{Guid.NewGuid().ToString("N")[..8]}";
+        }
+        if (o.Scenario == "redis-e2e" && o.Redis is null)
+        {
+            throw new ArgumentException("redis-e2e needs --redis HOST:PORT");
+        }
+        if (o.Scenario is "e2e" or "redis-e2e" && o.SizeBytes < E2eStamp.Bytes)
+        {
+            throw new ArgumentException($"--size {o.SizeBytes}: e2e messages carry a {E2eStamp.Bytes}-byte timestamp stamp, so the size must be at least that");
+        }
+        return o;
+    }
+
+    private static int Int(string name, string v, int min, int max) =>
+        int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} {v}: expected an integer in [{min}, {max}]");
+
+    private static double Dbl(string name, string v, double min, double max) =>
+        double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= min && d <= max
+            ? d
+            : throw new ArgumentException($"{name} {v}: expected a number in [{min}, {max}]");
+}

@@ -1,0 +1,24 @@
+using System.Collections.Generic;
+
+namespace FastMQ.PerfHarness;
+
+/// <summary>What a scenario measured in its window.</summary>
+internal sealed class ScenarioOutcome
+{
+    public long Messages { get; set; }
+    public long Bytes { get; set; }
+    public long Errors { get; set; }
+    public string FirstError { get; set; } = "";
+    public double ElapsedS { get; set; }
+    public double MsgsPerS => ElapsedS > 0 ? Messages / ElapsedS : 0;
+    public double MiBPerS => ElapsedS > 0 ? Bytes / 1048576.0 / ElapsedS : 0;
+    public IReadOnlyList<double> PerSecond { get; set; } = [];
+    /// <summary>Messages written before the window (consume scenario) so there is something to read.</summary>
+    public long PreloadedMessages { get; set; }
+    /// <summary>e2e: messages the producer had delivered that the consumer never saw before the deadline.</summary>
+    public long Missing { get; set; }
+    public double TargetRatePerS { get; set; }
+    public LatencySummary? E2eFromIntended { get; set; }
+    public LatencySummary? E2eFromSent { get; set; }
+    public LatencySummary? PacingLag { get; set; }
+}
