@@ -11,9 +11,12 @@ namespace FastMQ.PerfHarness;
 internal sealed class HarnessOptions
 {
     public const string Usage = """
-        fastmq-perf <produce|consume|e2e|redis-e2e> [options]
+        fastmq-perf <produce|consume|e2e|redis-e2e|rebalance|group-consume> [options]
 
         redis-e2e runs the e2e schedule against a Redis Streams peer (--redis H:P, required) for comparison.
+        rebalance: --consumers members (use 3) join a group on the topic, then one more joins; time from its Subscribe
+        until all members are assigned again, --repeat times (fresh group each). group-consume: preload --count, then
+        --consumers members of one group read it (subscribe, group protocol).
 
         Broker (default: start fastmq-server on a free loopback port with a temp data dir):
           --bootstrap-server H:P   use an existing broker instead
@@ -35,7 +38,9 @@ internal sealed class HarnessOptions
           --rate N                 e2e: messages per second, default 20000
           --tick-us N              e2e: pacing tick, messages due in a tick are sent together, default 1000
           --warmup S               e2e: seconds not recorded at the start, default 2
-          --no-preload             consume: read an existing topic instead of filling it first
+          --repeat N               rebalance: samples, default 10
+          --heartbeat-ms N         rebalance/group-consume: the members' heartbeat.interval.ms (default librdkafka's 3000)
+          --no-preload             consume, group-consume: read an existing topic instead of filling it first
           --redis H:P              redis-e2e: the Redis server to measure
         Output:
           --out DIR                result directory (JSON, PNG), default ./perf-results
@@ -64,6 +69,8 @@ internal sealed class HarnessOptions
     public int TickUs { get; private set; } = 1000;
     public double WarmupS { get; private set; } = 2;
     public bool Preload { get; private set; } = true;
+    public int Repeat { get; private set; } = 10;
+    public int? HeartbeatMs { get; private set; }
     public string OutDir { get; private set; } = "perf-results";
     public string Label { get; private set; } = "";
     public bool Plot { get; private set; } = true;
@@ -73,9 +80,9 @@ internal sealed class HarnessOptions
 
     public static HarnessOptions Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("produce" or "consume" or "e2e" or "redis-e2e"))
+        if (args.Length == 0 || args[0] is not ("produce" or "consume" or "e2e" or "redis-e2e" or "rebalance" or "group-consume"))
         {
-            throw new ArgumentException("the first argument must be a scenario: produce, consume, e2e or redis-e2e");
+            throw new ArgumentException("the first argument must be a scenario: produce, consume, e2e, redis-e2e, rebalance or group-consume");
         }
         var o = new HarnessOptions { Scenario = args[0] };
         for (int i = 1; i < args.Length; i++)
@@ -112,6 +119,8 @@ internal sealed class HarnessOptions
                 case "--rate": o.RatePerS = Int(name, v, 1, 10_000_000); break;
                 case "--tick-us": o.TickUs = Int(name, v, 10, 1_000_000); break;
                 case "--warmup": o.WarmupS = Dbl(name, v, 0, 3600); break;
+                case "--repeat": o.Repeat = Int(name, v, 1, 1000); break;
+                case "--heartbeat-ms": o.HeartbeatMs = Int(name, v, 1, 3_600_000); break;
                 case "--out": o.OutDir = v; break;
                 case "--label": o.Label = v; break;
                 default: throw new ArgumentException($"unknown option {name}");

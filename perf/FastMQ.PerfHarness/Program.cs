@@ -40,7 +40,7 @@ internal static class Program
             }
             string bootstrap = redis ? o.Redis! : o.BootstrapServer ?? host!.BootstrapServers;
             int? brokerPid = host?.Pid ?? o.BrokerPid;
-            if (!redis && !(o.Scenario == "consume" && !o.Preload))
+            if (!redis && !(o.Scenario is "consume" or "group-consume" && !o.Preload))
             {
                 KafkaSetup.EnsureTopic(bootstrap, o.Topic, o.Partitions);
             }
@@ -60,6 +60,12 @@ internal static class Program
                     break;
                 case "consume":
                     outcome = new ConsumeScenario(o, bootstrap).Run(window);
+                    break;
+                case "rebalance":
+                    outcome = new GroupScenario(o, bootstrap).RunRebalance(window, partitions);
+                    break;
+                case "group-consume":
+                    outcome = new GroupScenario(o, bootstrap).RunConsume(window);
                     break;
                 case "redis-e2e":
                     var redisE2e = new RedisE2eScenario(o);
@@ -90,8 +96,8 @@ internal static class Program
                 Compression = o.Compression,
                 LingerMs = o.EffectiveLingerMs,
                 BatchSizeBytes = o.BatchSizeBytes,
-                Producers = o.Scenario == "consume" ? 0 : o.Scenario is "e2e" or "redis-e2e" ? 1 : o.Producers,
-                Consumers = o.Scenario == "produce" ? 0 : o.Scenario is "e2e" or "redis-e2e" ? 1 : o.Consumers,
+                Producers = o.Scenario is "consume" or "group-consume" or "rebalance" ? 0 : o.Scenario is "e2e" or "redis-e2e" ? 1 : o.Producers,
+                Consumers = o.Scenario == "produce" ? 0 : o.Scenario is "e2e" or "redis-e2e" ? 1 : o.Scenario == "rebalance" ? o.Consumers + 1 : o.Consumers,
                 Outcome = outcome,
                 BrokerCpuPercent = window.BrokerCpuPercent,
                 HarnessCpuPercent = window.HarnessCpuPercent,

@@ -21,4 +21,10 @@ internal sealed class ScenarioOutcome
     public LatencySummary? E2eFromIntended { get; set; }
     public LatencySummary? E2eFromSent { get; set; }
     public LatencySummary? PacingLag { get; set; }
+    /// <summary>rebalance: one sample per repetition, sorted (ms from the new member's Subscribe to all assigned).</summary>
+    public IReadOnlyList<double> RebalanceMs { get; set; } = [];
+    /// <summary>group-consume: ms from the first Subscribe to the first message.</summary>
+    public double GroupJoinMs { get; set; }
+    /// <summary>group-consume: messages per second from the first message to the last.</summary>
+    public double GroupReadMsgsPerS { get; set; }
 }

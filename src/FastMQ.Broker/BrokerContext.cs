@@ -1,6 +1,7 @@
 using System.Threading;
 using FastMQ.Broker.Configuration;
 using FastMQ.Broker.Controller;
+using FastMQ.Broker.Groups;
 using FastMQ.Broker.Metadata;
 using FastMQ.Broker.Partitions;
 using FastMQ.Broker.Shards;
@@ -40,13 +41,16 @@ internal sealed class BrokerContext
 
     public ListenerAddress Advertised { get; }
 
-    public ApiVersionsTable Versions { get; } = ApiVersionsTable.Default;
+    public ApiVersionsTable Versions { get; } = ApiVersionsTable.WithGroups;
 
     public ShardSet Shards { get; set; } = null!;
 
     public BrokerShard[] ShardStates { get; set; } = [];
 
     public TopicController Controller { get; set; } = null!;
+
+    /// <summary>The consumer-group coordinator; null until it has replayed __consumer_offsets (before the listener opens).</summary>
+    public GroupCoordinator Groups { get; set; } = null!;
 
     public MetadataImage Image => Volatile.Read(ref _image);
 

@@ -5,11 +5,13 @@ using System.Net.Sockets;
 using System.Threading.Tasks;
 using FastMQ.Broker.Configuration;
 using FastMQ.Broker.Controller;
+using FastMQ.Broker.Groups;
 using FastMQ.Broker.Metadata;
 using FastMQ.Broker.Requests;
 using FastMQ.Broker.Shards;
 using FastMQ.Core;
 using FastMQ.Network;
+using FastMQ.Network.Uring;
 using FastMQ.Runtime;
 using FastMQ.Storage;
 using FastMQ.Storage.Devices;
@@ -32,10 +34,12 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly ShardSet _shards;
     private readonly TopicController _controller;
     private readonly KafkaListener[] _listeners;
+    private readonly UringTransport? _uring;
     private bool _stopped;
 
-    private BrokerServer(BrokerContext context, ShardSet shards, TopicController controller, KafkaListener[] listeners)
+    private BrokerServer(BrokerContext context, ShardSet shards, TopicController controller, KafkaListener[] listeners, UringTransport? uring)
     {
+        _uring = uring;
         _context = context;
         _shards = shards;
         _controller = controller;
@@ -43,7 +47,7 @@ public sealed class BrokerServer : IAsyncDisposable
     }
 
     /// <summary>The first listener's bound endpoint.</summary>
-    public IPEndPoint EndPoint => _listeners[0].LocalEndPoint;
+    public IPEndPoint EndPoint => _uring?.LocalEndPoint ?? _listeners[0].LocalEndPoint;
 
     public string ClusterId => _context.ClusterId;
 
@@ -62,7 +66,18 @@ public sealed class BrokerServer : IAsyncDisposable
         }
         var context = new BrokerContext(options, loggerFactory, clusterId, advertised);
 
-        var shards = new ShardSet(new ShardSetOptions { ShardCount = options.Shards }, loggerFactory);
+        // fastmq.network.backend=io_uring: each shard drives its own sockets on a network ring (docs/ARCHITECTURE.md, Network I/O).
+        // The default falls back to sockets where io_uring is unusable; an explicit io_uring fails start-up instead.
+        bool useUring = string.Equals(options.RawValue("fastmq.network.backend"), "io_uring", StringComparison.OrdinalIgnoreCase);
+        if (useUring && options.IsDefault("fastmq.network.backend") && !UringTransport.IsSupported(out string? uringUnavailable))
+        {
+            logger.LogWarning("Network: io_uring unavailable ({Reason}); using .NET sockets", uringUnavailable);
+            useUring = false;
+        }
+        UringTransport? uring = useUring
+            ? new UringTransport(new NetworkOptions { MaxRequestBytes = options.SocketRequestMaxBytes }, loggerFactory.CreateLogger("FastMQ.Network"))
+            : null;
+        var shards = new ShardSet(new ShardSetOptions { ShardCount = options.Shards, IdleStrategyFactory = uring is null ? null : uring.CreateIdleStrategy }, loggerFactory);
         context.Shards = shards;
         var states = new BrokerShard[shards.Count];
         DeviceKind preferred = options.IoBackend == "pwrite" ? DeviceKind.Pwrite : DeviceKind.IoUring;
@@ -74,22 +89,34 @@ public sealed class BrokerServer : IAsyncDisposable
             shards[i].AddWorkSource(states[i]);
         }
         context.ShardStates = states;
+        uring?.Attach(shards);
         shards.Start();
 
         var controller = new TopicController(context, store, dataDir);
         context.Controller = controller;
         await controller.LoadAsync().ConfigureAwait(false);
+        context.Groups = await GroupCoordinator.StartAsync(context).ConfigureAwait(false);
 
         var network = new NetworkOptions { MaxRequestBytes = options.SocketRequestMaxBytes };
         var handler = new BrokerFrameHandler(context);
         IPAddress address = ResolveBindAddress(bind.Host);
-        var listener = new KafkaListener(new IPEndPoint(address, bind.Port), network, handler, loggerFactory.CreateLogger("FastMQ.Network"));
-        listener.Start();
+        KafkaListener[] listeners = [];
+        if (uring is not null)
+        {
+            uring.Start(new IPEndPoint(address, bind.Port), handler);
+        }
+        else
+        {
+            var listener = new KafkaListener(new IPEndPoint(address, bind.Port), network, handler, loggerFactory.CreateLogger("FastMQ.Network"));
+            listener.Start();
+            listeners = [listener];
+        }
+        IPEndPoint bound = uring?.LocalEndPoint ?? listeners[0].LocalEndPoint;
         logger.LogInformation(
             "FastMQ broker ready: node {Node}, cluster {Cluster}, listening on {EndPoint} (advertised {Host}:{Port}), {Shards} shard(s), {Topics} topic(s), data in {Dir}, io {Io}",
-            options.NodeId, clusterId, listener.LocalEndPoint, advertised.Host, advertised.Port, shards.Count,
+            options.NodeId, clusterId, bound, advertised.Host, advertised.Port, shards.Count,
             context.Image.TopicCount, dataDir, states[0].Io.Device.Kind);
-        return new BrokerServer(context, shards, controller, [listener]);
+        return new BrokerServer(context, shards, controller, listeners, uring);
     }
 
     private static IPAddress ResolveBindAddress(string host)
@@ -128,10 +155,13 @@ public sealed class BrokerServer : IAsyncDisposable
         {
             l.Dispose();
         }
+        _uring?.StopAccepting();
         // Let requests already on the shards finish (acks waiting for fsync complete within a flush interval).
         await Task.Delay(200).ConfigureAwait(false);
+        await _context.Groups.StopAsync().ConfigureAwait(false);
         await _controller.CloseAllAsync().ConfigureAwait(false);
         _shards.Stop();
+        _uring?.Dispose();
         foreach (BrokerShard s in _context.ShardStates)
         {
             s.Io.Dispose();

@@ -189,11 +189,12 @@ public sealed partial class KafkaConnection : IKafkaConnection, IDisposable
                     }
                     else
                     {
-                        // Move the unparsed tail (a partial frame) to a fresh buffer; frames in flight keep the old one.
+                        // Move the unparsed tail (a partial frame, its size already checked) to a fresh buffer;
+                        // frames in flight keep the old one.
                         int needed = end - start;
                         if (needed >= 4)
                         {
-                            needed = Math.Max(needed, 4 + BinaryPrimitives.ReadInt32BigEndian(buffer.Array.AsSpan(start)));
+                            needed = GrowTarget(needed, 4 + BinaryPrimitives.ReadInt32BigEndian(buffer.Array.AsSpan(start)));
                         }
                         ReceiveBuffer next = _bufferPool.Rent(Math.Max(_options.ReceiveBufferBytes, needed));
                         buffer.Array.AsSpan(start, end - start).CopyTo(next.Array);
@@ -219,10 +220,12 @@ public sealed partial class KafkaConnection : IKafkaConnection, IDisposable
                     }
                     if (end - start - 4 < size)
                     {
-                        if (4 + size > buffer.Length - start)
+                        int target = GrowTarget(end - start, 4 + size);
+                        if (4 + size > buffer.Length - start && (start > 0 || target > buffer.Length))
                         {
-                            // Will not fit: grow now so the rest of the frame lands in place.
-                            ReceiveBuffer next = _bufferPool.Rent(Math.Max(_options.ReceiveBufferBytes, 4 + size));
+                            // Will not fit: move now so the rest of the frame lands in place (or, for a frame far
+                            // larger than what has arrived, into a buffer that grows with the bytes actually sent).
+                            ReceiveBuffer next = _bufferPool.Rent(target);
                             buffer.Array.AsSpan(start, end - start).CopyTo(next.Array);
                             end -= start;
                             start = 0;
@@ -269,6 +272,15 @@ public sealed partial class KafkaConnection : IKafkaConnection, IDisposable
             Close(reason);
         }
     }
+
+    /// <summary>
+    /// Buffer size for a partial frame of <paramref name="frameBytes"/> (prefix included) of which <paramref name="have"/>
+    /// bytes arrived: the whole frame, but at most twice what arrived (at least one receive buffer). Memory so follows
+    /// the bytes a client really sends, not the size it announces (announcing 100 MiB and sending 1 KiB must not cost
+    /// 100 MiB); doubling keeps the copies of a genuinely large frame linear in its size.
+    /// </summary>
+    private int GrowTarget(int have, int frameBytes) =>
+        (int)Math.Min(frameBytes, Math.Max(_options.ReceiveBufferBytes, 2L * have));
 
     private ValueTask WaitForCreditAsync()
     {

@@ -25,7 +25,7 @@ public sealed class KafkaListener : IDisposable
         _options = options;
         _handler = handler;
         _logger = logger;
-        _buffers = new ReceiveBufferPool(options.ReceiveBufferBytes, options.MaxRequestBytes + 4);
+        _buffers = new ReceiveBufferPool(options.ReceiveBufferBytes, (int)Math.Min((long)options.MaxRequestBytes + 4, ReceiveBufferPool.MaxBufferBytes));
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _socket.Bind(endPoint);

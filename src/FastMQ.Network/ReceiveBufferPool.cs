@@ -11,11 +11,24 @@ namespace FastMQ.Network;
 /// </summary>
 public sealed class ReceiveBufferPool
 {
+    /// <summary>The largest size class, 1 GiB: classes are powers of two and a .NET array holds less than 2 GiB.</summary>
+    public const int MaxBufferBytes = 1 << 30;
+
     private readonly DefaultObjectPool<ReceiveBuffer>[] _classes;
     private readonly int _minShift;
 
+    /// <param name="minBufferBytes">The smallest class (rounded up to a power of two).</param>
+    /// <param name="maxBufferBytes">
+    /// The largest frame with its size prefix. Values above <see cref="MaxBufferBytes"/>, or negative (socket.request.max.bytes
+    /// = 2147483647 plus the 4-byte prefix wraps around), mean <see cref="MaxBufferBytes"/>: before this, a wrapped value
+    /// left a single 256 KiB class and every larger request closed its connection.
+    /// </param>
     public ReceiveBufferPool(int minBufferBytes, int maxBufferBytes)
     {
+        if (maxBufferBytes <= 0 || maxBufferBytes > MaxBufferBytes)
+        {
+            maxBufferBytes = MaxBufferBytes;
+        }
         _minShift = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)minBufferBytes));
         int maxShift = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)Math.Max(minBufferBytes, maxBufferBytes)));
         _classes = new DefaultObjectPool<ReceiveBuffer>[maxShift - _minShift + 1];

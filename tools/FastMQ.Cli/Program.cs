@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using FastMQ.Cli.Commands;
+using FastMQ.Cli.Commands.Groups;
 using FastMQ.Cli.Commands.Topics;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -78,6 +79,17 @@ internal static class Program
         config.AddCommand<ConsumeCommand>("consume")
             .WithDescription("Print records of a topic, one per line (no consumer group needed).")
             .WithExample("consume", "orders", "--from-beginning", "-n", "10", "--timeout-ms", "5000");
+        config.AddBranch<GlobalSettings>("group", group =>
+        {
+            group.SetDescription("List, describe, delete consumer groups and reset their offsets.");
+            group.AddCommand<GroupListCommand>("list").WithDescription("List consumer groups with state and protocol type.");
+            group.AddCommand<GroupDescribeCommand>("describe")
+                .WithDescription("Members, assignments, committed offsets and lag (records and seconds) of a group.");
+            group.AddCommand<GroupDeleteCommand>("delete").WithDescription("Delete a consumer group without members.");
+            group.AddCommand<GroupResetOffsetsCommand>("reset-offsets")
+                .WithDescription("Plan (dry run) or, with --execute, commit new offsets for a group without members.")
+                .WithExample("group", "reset-offsets", "billing", "--topic", "orders", "--to-earliest", "--execute");
+        });
         config.AddBranch<GlobalSettings>("cluster", cluster =>
         {
             cluster.SetDescription("Cluster-wide information.");

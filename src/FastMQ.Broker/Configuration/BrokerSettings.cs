@@ -33,8 +33,16 @@ public static class BrokerSettings
         new("log.message.timestamp.type", "CreateTime", "CreateTime keeps the producer's timestamps; LogAppendTime stamps batches on append.", v => BrokerSetting.ParseChoice("log.message.timestamp.type", v, "CreateTime", "LogAppendTime"), "message.timestamp.type"),
         new("log.cleanup.policy", "delete", "Only delete is supported for user topics so far.", v => BrokerSetting.ParseChoice("log.cleanup.policy", v, "delete"), "cleanup.policy"),
         new("socket.request.max.bytes", "104857600", "Largest request frame; larger frames close the connection before any buffer is allocated.", v => L("socket.request.max.bytes", v, 1024, int.MaxValue)),
+        new("group.initial.rebalance.delay.ms", "3000", "How long the first rebalance of an empty group waits for more members to join.", v => L("group.initial.rebalance.delay.ms", v, 0, int.MaxValue)),
+        new("group.min.session.timeout.ms", "6000", "Smallest session timeout a group member may ask for (else INVALID_SESSION_TIMEOUT).", v => L("group.min.session.timeout.ms", v, 1, int.MaxValue)),
+        new("group.max.session.timeout.ms", "1800000", "Largest session timeout a group member may ask for (else INVALID_SESSION_TIMEOUT).", v => L("group.max.session.timeout.ms", v, 1, int.MaxValue)),
+        new("offsets.topic.num.partitions", "8", "Partitions of __consumer_offsets, fixed when the topic is first created.", v => L("offsets.topic.num.partitions", v, 1, 1000)),
+        new("offsets.topic.segment.bytes", "16777216", "Segment size of __consumer_offsets (preallocated per partition); compaction drops whole segments below a snapshot of the live offsets.", v => L("offsets.topic.segment.bytes", v, 65536, int.MaxValue)),
+        new("offsets.retention.minutes", "10080", "Committed offsets of a group without members expire this long after their commit.", v => L("offsets.retention.minutes", v, 1, int.MaxValue)),
+        new("offset.metadata.max.bytes", "4096", "Longest metadata string an offset commit may carry (else OFFSET_METADATA_TOO_LARGE).", v => L("offset.metadata.max.bytes", v, 0, int.MaxValue)),
         new("fastmq.shards", "0", "FastMQ: shard threads (one pinned per core); 0 = one per available core.", v => L("fastmq.shards", v, 0, 1024)),
         new("fastmq.io.backend", "auto", "FastMQ: auto (io_uring, else pwrite), io_uring, or pwrite.", v => BrokerSetting.ParseChoice("fastmq.io.backend", v, "auto", "io_uring", "pwrite")),
+        new("fastmq.network.backend", "io_uring", "FastMQ: io_uring (each shard drives its sockets through its own ring, SO_REUSEPORT listeners; falls back to sockets when unavailable unless set explicitly) or sockets (.NET sockets hand frames to the shards).", v => BrokerSetting.ParseChoice("fastmq.network.backend", v, "sockets", "io_uring")),
         new("fastmq.tail.cache.bytes", "1048576", "FastMQ: per-partition in-memory tail cache (the O_DIRECT write buffer) serving the newest data.", v => L("fastmq.tail.cache.bytes", v, 65536, int.MaxValue)),
     ];
 

@@ -33,6 +33,11 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
     private const int KindReadDone = 2;
     private const int KindWake = 3;
 
+    // A parked fetch holds its request frame, and with it its connection's receive buffer, until it answers; MaxWaitMs
+    // may be up to 24 days. Waking this often to see whether the connection has gone bounds what abandoned long polls
+    // can pin (a client closing many connections with parked fetches would otherwise grow memory without limit).
+    private const long ClosedCheckIntervalMs = 1000;
+
     private Slot[] _slots = new Slot[8];
     private BrokerContext _broker = null!;
     private RequestContext _request = null!;
@@ -47,6 +52,7 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
     private bool _timedOut;
     private bool _mayPark;
     private TimerHandle _timer;
+    private long _deadlineMs;
 
     private struct Slot
     {
@@ -106,7 +112,8 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
         }
         if (_mayPark)
         {
-            _timer = shard.Timers.ScheduleAfter(reader.MaxWaitMs, this, null, _serial);
+            _deadlineMs = shard.NowMs + reader.MaxWaitMs;
+            _timer = shard.Timers.Schedule(Math.Min(_deadlineMs, shard.NowMs + ClosedCheckIntervalMs), this, null, _serial);
         }
         IssueReads(shard);
     }
@@ -232,8 +239,14 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
         {
             return;
         }
-        _timedOut = true;
         _timer = default;
+        if (nowMs < _deadlineMs && !_request.Connection.IsClosed)
+        {
+            _timer = Shard.Current!.Timers.Schedule(Math.Min(_deadlineMs, nowMs + ClosedCheckIntervalMs), this, null, _serial);
+            return;
+        }
+        // Expired, or nobody is left to answer: finish now (a closed connection drops the response).
+        _timedOut = true;
         if (_waiting)
         {
             _waiting = false;

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using FastMQ.Broker.Handlers;
 using FastMQ.Protocol.Messages;
 using FastMQ.Protocol.Primitives;
@@ -24,6 +25,10 @@ internal static class RequestDispatcher
         }
         try
         {
+            // Key and version first (the network layer refuses frames under 8 bytes, so they are always there): a
+            // header that fails to parse is then logged with its own API, not with the pooled context's previous one.
+            ctx.ApiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(ctx.Frame.Span);
+            ctx.ApiVersion = BinaryPrimitives.ReadInt16BigEndian(ctx.Frame.Span[2..]);
             RequestHeader header = RequestHeader.Read(ctx.Frame.Span, broker.Versions);
             ctx.ApiKey = header.ApiKey;
             ctx.ApiVersion = header.ApiVersion;
@@ -70,6 +75,9 @@ internal static class RequestDispatcher
                 break;
             case ApiKey.Metadata:
                 MetadataHandler.Handle(broker, shard, ctx);
+                break;
+            case var key when GroupHandlers.IsGroupApi(key):
+                GroupHandlers.Handle(broker, shard, ctx);
                 break;
             default:
                 AdminHandlers.Handle(broker, shard, ctx);

@@ -30,6 +30,18 @@ internal static class ClientApis
             DescribeConfigsRequest.FirstFlexibleVersion),
         new ApiVersionRange(ApiKey.CreatePartitions, CreatePartitionsRequest.MinVersion, CreatePartitionsRequest.MaxVersion,
             CreatePartitionsRequest.FirstFlexibleVersion),
+        new ApiVersionRange(ApiKey.FindCoordinator, FindCoordinatorRequest.MinVersion, FindCoordinatorRequest.MaxVersion,
+            FindCoordinatorRequest.FirstFlexibleVersion),
+        new ApiVersionRange(ApiKey.ListGroups, ListGroupsRequest.MinVersion, ListGroupsRequest.MaxVersion,
+            ListGroupsRequest.FirstFlexibleVersion),
+        new ApiVersionRange(ApiKey.DescribeGroups, DescribeGroupsRequest.MinVersion, DescribeGroupsRequest.MaxVersion,
+            DescribeGroupsRequest.FirstFlexibleVersion),
+        new ApiVersionRange(ApiKey.DeleteGroups, DeleteGroupsRequest.MinVersion, DeleteGroupsRequest.MaxVersion,
+            DeleteGroupsRequest.FirstFlexibleVersion),
+        // OffsetFetch from v2: "all topics of the group" (a null topic list) needs it.
+        new ApiVersionRange(ApiKey.OffsetFetch, 2, OffsetFetchRequest.MaxVersion, OffsetFetchRequest.FirstFlexibleVersion),
+        new ApiVersionRange(ApiKey.OffsetCommit, OffsetCommitRequest.MinVersion, OffsetCommitRequest.MaxVersion,
+            OffsetCommitRequest.FirstFlexibleVersion),
     ]);
 
     /// <summary>Request header v2 (with tagged fields) for flexible versions, else v1.</summary>

@@ -22,6 +22,8 @@ public enum ErrorCode : short
     RequestTimedOut = 7,
     /// <summary>Batch larger than the topic's maximum message size.</summary>
     MessageTooLarge = 10,
+    /// <summary>OffsetCommit metadata string longer than the broker allows.</summary>
+    OffsetMetadataTooLarge = 12,
     CoordinatorLoadInProgress = 14,
     CoordinatorNotAvailable = 15,
     NotCoordinator = 16,
@@ -34,6 +36,8 @@ public enum ErrorCode : short
     InvalidRequiredAcks = 21,
     IllegalGeneration = 22,
     InconsistentGroupProtocol = 23,
+    /// <summary>Empty or otherwise unusable group id.</summary>
+    InvalidGroupId = 24,
     UnknownMemberId = 25,
     InvalidSessionTimeout = 26,
     RebalanceInProgress = 27,
@@ -57,6 +61,10 @@ public enum ErrorCode : short
     KafkaStorageError = 56,
     SaslAuthenticationFailed = 58,
     /// <summary>DeleteTopics while delete.topic.enable is false.</summary>
+    /// <summary>DeleteGroups on a group that still has members.</summary>
+    NonEmptyGroup = 68,
+    /// <summary>DeleteGroups or OffsetDelete on a group the coordinator does not know.</summary>
+    GroupIdNotFound = 69,
     TopicDeletionDisabled = 73,
     FencedLeaderEpoch = 74,
     UnknownLeaderEpoch = 75,
@@ -64,6 +72,8 @@ public enum ErrorCode : short
     UnsupportedCompressionType = 76,
     MemberIdRequired = 79,
     FencedInstanceId = 82,
+    /// <summary>OffsetDelete on a topic that members of the group still subscribe to.</summary>
+    GroupSubscribedToTopic = 86,
     /// <summary>Batch fails validation (e.g. a control batch sent by a client).</summary>
     InvalidRecord = 87,
     UnstableOffsetCommit = 88,
