@@ -27,7 +27,9 @@ public sealed class KafkaListener : IDisposable
         _logger = logger;
         _buffers = new ReceiveBufferPool(options.ReceiveBufferBytes, (int)Math.Min((long)options.MaxRequestBytes + 4, ReceiveBufferPool.MaxBufferBytes));
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        // SO_REUSEADDR only (restart while old connections linger in TIME_WAIT). .NET's ReuseAddress option also sets
+        // SO_REUSEPORT on Linux, which would let a second broker start silently on the same port.
+        _socket.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
         _socket.Bind(endPoint);
         _socket.Listen(1024);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
