@@ -16,6 +16,7 @@ internal sealed class GroupMember : IDisposable
     private readonly Thread _thread;
     private readonly string _topic;
     private readonly ThroughputMeter? _meter;
+    private readonly long[]? _nextOffsets;
     private volatile bool _stop;
     private int _assigned;
     private long _lastAssignTicks;
@@ -25,10 +26,13 @@ internal sealed class GroupMember : IDisposable
     private long _errors;
     private string _firstError = "";
 
-    public GroupMember(ConsumerConfig config, string topic, ThroughputMeter? meter, string name)
+    /// <summary>A member of <c>config.GroupId</c> on <paramref name="topic"/>; <c>nextOffsets</c> (optional, shared by the
+    /// members) receives, per partition, one past the highest offset read.</summary>
+    public GroupMember(ConsumerConfig config, string topic, ThroughputMeter? meter, string name, long[]? nextOffsets = null)
     {
         _topic = topic;
         _meter = meter;
+        _nextOffsets = nextOffsets;
         _consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetPartitionsAssignedHandler((_, parts) =>
             {
@@ -94,6 +98,17 @@ internal sealed class GroupMember : IDisposable
                 }
                 Volatile.Write(ref _lastMessageTicks, now);
                 _meter?.Add(1, r.Message.Value?.Length ?? 0);
+                if (_nextOffsets is not null)
+                {
+                    // After a rebalance two members may briefly read the same partition: keep the maximum.
+                    ref long slot = ref _nextOffsets[r.Partition.Value];
+                    long next = r.Offset.Value + 1;
+                    long seen = Volatile.Read(ref slot);
+                    while (next > seen && Interlocked.CompareExchange(ref slot, next, seen) != seen)
+                    {
+                        seen = Volatile.Read(ref slot);
+                    }
+                }
             }
             catch (ConsumeException e)
             {

@@ -98,7 +98,7 @@ internal sealed class GroupScenario
         };
     }
 
-    public ScenarioOutcome RunConsume(MeasurementWindow window)
+    public ScenarioOutcome RunConsume(MeasurementWindow window, int partitions)
     {
         long target = _o.Count ?? 1_000_000;
         long preloaded = 0;
@@ -115,18 +115,27 @@ internal sealed class GroupScenario
         }
         using var meter = new ThroughputMeter("group-consume");
         ConsumerConfig config = GroupConfig($"fastmq-perf-group-{Guid.NewGuid():N}");
+        // Done = every partition read up to its high watermark. Counting messages is not enough: partitions that move
+        // during the initial rebalances are read again from the start (no offsets are committed), so some arrive twice.
+        long[] ends = HighWatermarks(config, partitions);
+        long[] next = new long[partitions];
+        long unique = 0;
+        foreach (long e in ends)
+        {
+            unique += e;
+        }
         var members = new List<GroupMember>();
         window.Begin();
         meter.Start();
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < _o.Consumers; i++)
         {
-            members.Add(new GroupMember(config, _o.Topic, meter, $"perf-member-{i}"));
+            members.Add(new GroupMember(config, _o.Topic, meter, $"perf-member-{i}", next));
             members[i].Start();
         }
         long idleSince = Stopwatch.GetTimestamp();
         long seen = 0;
-        while (meter.Messages < target && Stopwatch.GetElapsedTime(idleSince) < IdleLimit)
+        while (!AllRead(next, ends) && Stopwatch.GetElapsedTime(idleSince) < IdleLimit)
         {
             Thread.Sleep(10);
             long now = meter.Messages;
@@ -163,8 +172,16 @@ internal sealed class GroupScenario
         double toFirst = first == long.MaxValue ? double.NaN : Stopwatch.GetElapsedTime(start, first).TotalMilliseconds;
         double readS = first == long.MaxValue ? 0 : Stopwatch.GetElapsedTime(first, last).TotalSeconds;
         long messages = meter.Messages;
+        long read = 0;
+        foreach (long n in next)
+        {
+            read += n;
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"group-consume: {_o.Consumers} members read {messages:N0} messages; subscribe → first message {toFirst:F0} ms; first → last message {readS:F2} s = {(readS > 0 ? messages / readS : 0):N0} msg/s, {(readS > 0 ? meter.Bytes / 1e6 / readS : 0):F1} MB/s; whole window {elapsed:F2} s = {messages / elapsed:N0} msg/s; client errors {errors}{(errors > 0 ? " (first: " + firstError + ")" : "")}"));
+            $"group-consume: {_o.Consumers} members read {read:N0} of {unique:N0} distinct messages ({messages - read:N0} read twice after rebalances); rates below count distinct messages;"));
+        messages = read;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"group-consume: {_o.Consumers} members, {messages:N0} messages; subscribe → first message {toFirst:F0} ms; first → last message {readS:F2} s = {(readS > 0 ? messages / readS : 0):N0} msg/s, {(readS > 0 ? meter.Bytes / 1e6 / readS : 0):F1} MB/s; whole window {elapsed:F2} s = {messages / elapsed:N0} msg/s; client errors {errors}{(errors > 0 ? " (first: " + firstError + ")" : "")}"));
         return new ScenarioOutcome
         {
             Messages = messages,
@@ -172,11 +189,34 @@ internal sealed class GroupScenario
             ElapsedS = elapsed,
             PerSecond = meter.Series,
             PreloadedMessages = preloaded,
-            Errors = messages < target ? target - messages : 0,
-            FirstError = messages < target ? $"only {messages} of {target} messages arrived (idle for {IdleLimit.TotalSeconds} s)" : firstError,
+            Errors = messages < unique ? unique - messages : 0,
+            FirstError = messages < unique ? $"only {messages} of {unique} messages arrived (idle for {IdleLimit.TotalSeconds} s)" : firstError,
             GroupJoinMs = toFirst,
             GroupReadMsgsPerS = readS > 0 ? messages / readS : 0,
         };
+    }
+
+    private long[] HighWatermarks(ConsumerConfig config, int partitions)
+    {
+        var ends = new long[partitions];
+        using IConsumer<byte[], byte[]> probe = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        for (int p = 0; p < partitions; p++)
+        {
+            ends[p] = probe.QueryWatermarkOffsets(new TopicPartition(_o.Topic, p), TimeSpan.FromSeconds(10)).High.Value;
+        }
+        return ends;
+    }
+
+    private static bool AllRead(long[] next, long[] ends)
+    {
+        for (int p = 0; p < ends.Length; p++)
+        {
+            if (Volatile.Read(ref next[p]) < ends[p])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ConsumerConfig GroupConfig(string groupId)

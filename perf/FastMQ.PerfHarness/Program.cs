@@ -65,7 +65,7 @@ internal static class Program
                     outcome = new GroupScenario(o, bootstrap).RunRebalance(window, partitions);
                     break;
                 case "group-consume":
-                    outcome = new GroupScenario(o, bootstrap).RunConsume(window);
+                    outcome = new GroupScenario(o, bootstrap).RunConsume(window, partitions);
                     break;
                 case "redis-e2e":
                     var redisE2e = new RedisE2eScenario(o);
