@@ -29,9 +29,7 @@ public sealed partial class KafkaConnection : IKafkaConnection, IDisposable
     private readonly CancellationTokenSource _closed = new();
 
     // Reorder buffer: responses completed out of order wait here until their predecessors are done (shard thread only).
-    private readonly ResponseFrame?[] _pending;
-    private readonly bool[] _pendingDone;
-    private long _nextToRelease;
+    private readonly ResponseReorderWindow _reorder;
 
     // Single-producer (shard) single-consumer (holder of _sending) queue of responses ready to send, in order.
     private readonly ResponseFrame?[] _outbound;
@@ -58,8 +56,7 @@ public sealed partial class KafkaConnection : IKafkaConnection, IDisposable
         _logger = logger;
         RemoteEndPoint = socket.RemoteEndPoint?.ToString() ?? "?";
         int capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, options.MaxInFlightRequestsPerConnection));
-        _pending = new ResponseFrame?[capacity];
-        _pendingDone = new bool[capacity];
+        _reorder = new ResponseReorderWindow(capacity);
         _outbound = new ResponseFrame?[capacity];
         socket.NoDelay = true;
         // Non-blocking so the shard can send without ever waiting; receives are async either way.
@@ -125,21 +122,10 @@ public sealed partial class KafkaConnection : IKafkaConnection, IDisposable
     /// </summary>
     public void Complete(long sequence, ResponseFrame? response)
     {
-        int mask = _pending.Length - 1;
-        if (sequence < _nextToRelease || sequence >= _nextToRelease + _pending.Length || _pendingDone[sequence & mask])
-        {
-            Core.ThrowHelper.InvalidOperation($"response for request {sequence} completed twice or out of window");
-        }
-        _pending[sequence & mask] = response;
-        _pendingDone[sequence & mask] = true;
+        _reorder.Complete(sequence, response);
         bool queued = false;
-        while (_pendingDone[_nextToRelease & mask])
+        while (_reorder.TryRelease(out ResponseFrame? ready))
         {
-            int slot = (int)(_nextToRelease & mask);
-            ResponseFrame? ready = _pending[slot];
-            _pending[slot] = null;
-            _pendingDone[slot] = false;
-            _nextToRelease++;
             if (ready is null)
             {
                 ReturnCredit();
@@ -152,7 +138,7 @@ public sealed partial class KafkaConnection : IKafkaConnection, IDisposable
                 continue;
             }
             // The slot write must be visible before the tail moves: the consumer reads the slot after seeing the tail.
-            _outbound[_outboundTail & mask] = ready;
+            _outbound[_outboundTail & (_outbound.Length - 1)] = ready;
             Volatile.Write(ref _outboundTail, _outboundTail + 1);
             queued = true;
         }

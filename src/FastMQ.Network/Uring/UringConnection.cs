@@ -41,9 +41,7 @@ public sealed partial class UringConnection : IKafkaConnection
     private bool _receiveArmed;
 
     // Reorder window (shard thread): responses completed out of order wait until their predecessors are done.
-    private readonly ResponseFrame?[] _pending;
-    private readonly bool[] _pendingDone;
-    private long _nextToRelease;
+    private readonly ResponseReorderWindow _reorder;
 
     // Responses ready to send, in order (shard thread only, so a plain ring).
     private readonly ResponseFrame?[] _outbound;
@@ -67,8 +65,7 @@ public sealed partial class UringConnection : IKafkaConnection
         ShardIndex = network.ShardIndex;
         RemoteEndPoint = socket.RemoteEndPoint?.ToString() ?? "?";
         int capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, options.MaxInFlightRequestsPerConnection));
-        _pending = new ResponseFrame?[capacity];
-        _pendingDone = new bool[capacity];
+        _reorder = new ResponseReorderWindow(capacity);
         _outbound = new ResponseFrame?[capacity];
     }
 
@@ -139,21 +136,10 @@ public sealed partial class UringConnection : IKafkaConnection
     public void Complete(long sequence, ResponseFrame? response)
     {
         Debug.Assert(_network.IsOnShard, "Complete must run on the connection's shard");
-        int mask = _pending.Length - 1;
-        if (sequence < _nextToRelease || sequence >= _nextToRelease + _pending.Length || _pendingDone[sequence & mask])
-        {
-            Core.ThrowHelper.InvalidOperation($"response for request {sequence} completed twice or out of window");
-        }
-        _pending[sequence & mask] = response;
-        _pendingDone[sequence & mask] = true;
+        _reorder.Complete(sequence, response);
         bool queued = false;
-        while (_pendingDone[_nextToRelease & mask])
+        while (_reorder.TryRelease(out ResponseFrame? ready))
         {
-            int slot = (int)(_nextToRelease & mask);
-            ResponseFrame? ready = _pending[slot];
-            _pending[slot] = null;
-            _pendingDone[slot] = false;
-            _nextToRelease++;
             if (ready is null)
             {
                 ReturnCredit();
@@ -165,7 +151,7 @@ public sealed partial class UringConnection : IKafkaConnection
                 ReturnCredit();
                 continue;
             }
-            _outbound[_outboundTail & mask] = ready;
+            _outbound[_outboundTail & (_outbound.Length - 1)] = ready;
             _outboundTail++;
             queued = true;
         }
