@@ -27,10 +27,8 @@ internal static class FetchHandler
 }
 
 /// <summary>One fetch request in flight; see <see cref="FetchHandler"/>. Same threading rules as <see cref="ProduceContext"/>.</summary>
-internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallback
+internal sealed class FetchContext : PartitionFanout, IFetchWaker, IShardTimerCallback
 {
-    private const int KindRead = 1;
-    private const int KindReadDone = 2;
     private const int KindWake = 3;
 
     // A parked fetch holds its request frame, and with it its connection's receive buffer, until it answers; MaxWaitMs
@@ -41,10 +39,7 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
     private Slot[] _slots = new Slot[8];
     private BrokerContext _broker = null!;
     private RequestContext _request = null!;
-    private ShardId _origin;
     private int _slotCount;
-    private int _pending;
-    private long _generation;
     private long _serial;
     private int _minBytes;
     private int _maxBytes;
@@ -72,8 +67,8 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
     {
         _broker = broker;
         _request = request;
-        _origin = shard.Id;
-        _generation++;
+        Origin = shard.Id;
+        Generation++;
         _serial++;
         _waiting = false;
         _timedOut = false;
@@ -115,55 +110,20 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
             _deadlineMs = shard.NowMs + reader.MaxWaitMs;
             _timer = shard.Timers.Schedule(Math.Min(_deadlineMs, shard.NowMs + ClosedCheckIntervalMs), this, null, _serial);
         }
-        IssueReads(shard);
+        RunAll(shard);
     }
 
-    private void IssueReads(Shard shard)
-    {
-        _pending = 1;
-        for (int i = 0; i < _slotCount; i++)
-        {
-            if (_slots[i].Partition is not null)
-            {
-                _pending++;
-            }
-        }
-        for (int i = 0; i < _slotCount; i++)
-        {
-            Partition? p = _slots[i].Partition;
-            if (p is null)
-            {
-                continue;
-            }
-            if (p.Owner == _origin)
-            {
-                Read(shard, i);
-            }
-            else
-            {
-                shard.Post(p.Owner, new ShardMessage(this, KindRead, _origin, i, _generation));
-            }
-        }
-        ReadDone(shard);
-    }
+    protected override int SlotCount => _slotCount;
 
-    public void Execute(Shard shard, in ShardMessage message)
+    protected override Partition? SlotPartition(int slot) => _slots[slot].Partition;
+
+    protected override void RunOnOwner(Shard shard, int slot) => Read(shard, slot);
+
+    protected override void OnMessage(Shard shard, in ShardMessage message)
     {
-        if (message.Arg1 != _generation)
+        if (message.Kind == KindWake)
         {
-            return;
-        }
-        switch (message.Kind)
-        {
-            case KindRead:
-                Read(shard, (int)message.Arg0);
-                break;
-            case KindReadDone:
-                ReadDone(shard);
-                break;
-            case KindWake:
-                OnWake(shard);
-                break;
+            OnWake(shard);
         }
     }
 
@@ -206,17 +166,10 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
             }
             else if (_mayPark && !_timedOut)
             {
-                p.Watch(this, _generation, _origin);
+                p.Watch(this, Generation, Origin);
             }
         }
-        if (shard.Id == _origin)
-        {
-            ReadDone(shard);
-        }
-        else
-        {
-            shard.Post(_origin, new ShardMessage(this, KindReadDone, _origin, slot, _generation));
-        }
+        ReportDone(shard, slot);
     }
 
     /// <summary>On an owner shard whose partition got new data: tell the fetch's shard.</summary>
@@ -224,7 +177,7 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
     {
         if (ownerShard.Id == origin)
         {
-            if (generation == _generation)
+            if (generation == Generation)
             {
                 OnWake(ownerShard);
             }
@@ -261,16 +214,12 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
             return;
         }
         _waiting = false;
-        _generation++;
-        IssueReads(shard);
+        Generation++;
+        RunAll(shard);
     }
 
-    private void ReadDone(Shard shard)
+    protected override void OnAllDone(Shard shard)
     {
-        if (--_pending != 0)
-        {
-            return;
-        }
         long total = 0;
         bool error = false;
         for (int i = 0; i < _slotCount; i++)
@@ -296,7 +245,7 @@ internal sealed class FetchContext : IShardWork, IFetchWaker, IShardTimerCallbac
         RequestContext request = _request;
         _request = null!;
         WriteResponse(request);
-        _generation++;
+        Generation++;
         _broker.ShardState(shard).FetchPool.Return(this);
     }
 

@@ -1,5 +1,4 @@
 using System;
-using FastMQ.Core;
 using FastMQ.Broker.Partitions;
 using FastMQ.Broker.Requests;
 using FastMQ.Network;
@@ -26,22 +25,16 @@ internal static class ProduceHandler
 
 /// <summary>
 /// One produce request in flight. Slots are the request's partitions in request order. Lives on the request's shard
-/// (the origin); its <see cref="Execute"/> also runs on owner shards for the <see cref="KindAppend"/> step, which touches
-/// only its own slot. Messages between shards order the slot writes (the mailbox publishes with release semantics).
+/// (the origin); the append step runs on each partition's owner shard and touches only its own slot
+/// (<see cref="PartitionFanout"/>).
 /// </summary>
-internal sealed class ProduceContext : IShardWork, IDurableWaiter
+internal sealed class ProduceContext : PartitionFanout, IDurableWaiter
 {
-    private const int KindAppend = 1;
-    private const int KindDone = 2;
-
     private Slot[] _slots = new Slot[8];
     private BrokerContext _broker = null!;
     private RequestContext _request = null!;
-    private ShardId _origin;
     private int _slotCount;
-    private int _pending;
     private short _acks;
-    private long _generation;
 
     private struct Slot
     {
@@ -58,8 +51,8 @@ internal sealed class ProduceContext : IShardWork, IDurableWaiter
     {
         _broker = broker;
         _request = request;
-        _origin = shard.Id;
-        _generation++;
+        Origin = shard.Id;
+        Generation++;
         var reader = new ProduceRequestReader(request.Body, request.ApiVersion);
         _acks = reader.Acks;
         _slotCount = reader.PartitionCount;
@@ -107,49 +100,14 @@ internal sealed class ProduceContext : IShardWork, IDurableWaiter
             }
         }
 
-        // Count every append before starting any, so an inline completion cannot finish the request early.
-        _pending = 1;
-        for (int i = 0; i < _slotCount; i++)
-        {
-            if (_slots[i].Partition is not null)
-            {
-                _pending++;
-            }
-        }
-        for (int i = 0; i < _slotCount; i++)
-        {
-            Partition? p = _slots[i].Partition;
-            if (p is null)
-            {
-                continue;
-            }
-            if (p.Owner == _origin)
-            {
-                Append(shard, i);
-            }
-            else
-            {
-                shard.Post(p.Owner, new ShardMessage(this, KindAppend, _origin, i, _generation));
-            }
-        }
-        SlotDone(shard);
+        RunAll(shard);
     }
 
-    public void Execute(Shard shard, in ShardMessage message)
-    {
-        if (message.Arg1 != _generation)
-        {
-            return;
-        }
-        if (message.Kind == KindAppend)
-        {
-            Append(shard, (int)message.Arg0);
-        }
-        else
-        {
-            SlotDone(shard);
-        }
-    }
+    protected override int SlotCount => _slotCount;
+
+    protected override Partition? SlotPartition(int slot) => _slots[slot].Partition;
+
+    protected override void RunOnOwner(Shard shard, int slot) => Append(shard, slot);
 
     /// <summary>On the partition's owner: validate, de-duplicate, append; then wait for durability or report.</summary>
     private void Append(Shard shard, int slot)
@@ -159,7 +117,7 @@ internal sealed class ProduceContext : IShardWork, IDurableWaiter
         if (p.IsDeleted)
         {
             s.Error = ErrorCode.UnknownTopicOrPartition;
-            Report(shard, slot);
+            ReportDone(shard, slot);
             return;
         }
         Span<byte> batch = _request.Frame.WritableSpan.Slice(_request.HeaderLength + s.RecordsOffset, s.RecordsLength);
@@ -167,13 +125,13 @@ internal sealed class ProduceContext : IShardWork, IDurableWaiter
         if (header.Magic != RecordBatchDescriptor.CurrentMagic || header.IsControl)
         {
             s.Error = header.IsControl ? ErrorCode.InvalidRecord : ErrorCode.CorruptMessage;
-            Report(shard, slot);
+            ReportDone(shard, slot);
             return;
         }
         if (header.Compression == CompressionCodec.Zstd && _request.ApiVersion < 7)
         {
             s.Error = ErrorCode.UnsupportedCompressionType;
-            Report(shard, slot);
+            ReportDone(shard, slot);
             return;
         }
         long producerId = header.ProducerId;
@@ -196,21 +154,21 @@ internal sealed class ProduceContext : IShardWork, IDurableWaiter
                         _ => ErrorCode.OutOfOrderSequenceNumber,
                     };
                 }
-                Report(shard, slot);
+                ReportDone(shard, slot);
                 return;
             }
         }
         if (p.Topic.Config.LogAppendTime && !StampLogAppendTime(batch, out s.LogAppendTimeMs))
         {
             s.Error = ErrorCode.CorruptMessage;
-            Report(shard, slot);
+            ReportDone(shard, slot);
             return;
         }
         Storage.AppendStatus status = p.Log.TryAppend(batch, p.LeaderEpoch, out Storage.AppendResult result);
         if (status != Storage.AppendStatus.Ok)
         {
             s.Error = KafkaErrors.FromAppend(status);
-            Report(shard, slot);
+            ReportDone(shard, slot);
             return;
         }
         if (producerId >= 0)
@@ -223,18 +181,18 @@ internal sealed class ProduceContext : IShardWork, IDurableWaiter
         owner.MarkActive(p);
         if (_acks == 0)
         {
-            Report(shard, slot);
+            ReportDone(shard, slot);
         }
         else
         {
-            p.DurableWaiters.Enqueue(new DurableWaiter(this, slot, result.LastOffset.Value, _generation));
+            p.DurableWaiters.Enqueue(new DurableWaiter(this, slot, result.LastOffset.Value, Generation));
         }
     }
 
     /// <summary>On the owner: the slot's append is acknowledgeable (or can no longer become so).</summary>
     public void OnDurable(Shard shard, int slot, long generation, Storage.AppendStatus status)
     {
-        if (generation != _generation)
+        if (generation != Generation)
         {
             return;
         }
@@ -242,27 +200,11 @@ internal sealed class ProduceContext : IShardWork, IDurableWaiter
         {
             _slots[slot].Error = KafkaErrors.FromAppend(status);
         }
-        Report(shard, slot);
+        ReportDone(shard, slot);
     }
 
-    private void Report(Shard shard, int slot)
+    protected override void OnAllDone(Shard shard)
     {
-        if (shard.Id == _origin)
-        {
-            SlotDone(shard);
-        }
-        else
-        {
-            shard.Post(_origin, new ShardMessage(this, KindDone, _origin, slot, _generation));
-        }
-    }
-
-    private void SlotDone(Shard shard)
-    {
-        if (--_pending != 0)
-        {
-            return;
-        }
         RequestContext request = _request;
         _request = null!;
         if (_acks == 0)
@@ -273,7 +215,7 @@ internal sealed class ProduceContext : IShardWork, IDurableWaiter
         {
             WriteResponse(request);
         }
-        _generation++;
+        Generation++;
         _broker.ShardState(shard).ProducePool.Return(this);
     }
 
