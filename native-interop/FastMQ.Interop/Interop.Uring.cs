@@ -59,6 +59,8 @@ internal static unsafe partial class Interop
         internal const uint IORING_UNREGISTER_BUFFERS = 1;
         internal const uint IORING_REGISTER_FILES = 2;
         internal const uint IORING_UNREGISTER_FILES = 3;
+        internal const uint IORING_REGISTER_EVENTFD = 4;
+        internal const uint IORING_UNREGISTER_EVENTFD = 5;
 
         /// <summary>The kernel's cap on SQ entries (IORING_MAX_ENTRIES).</summary>
         internal const uint MaxEntries = 32768;

@@ -100,6 +100,20 @@ public sealed unsafe partial class IoUring
 
     public void UnregisterFiles() => Register(Interop.Uring.IORING_UNREGISTER_FILES, null, 0, "IORING_UNREGISTER_FILES");
 
+    /// <summary>
+    /// Makes the kernel signal <paramref name="eventFd"/> whenever it posts a completion to this ring, so a thread
+    /// sleeping on another ring (with a READ armed on the eventfd) wakes for this ring's completions too. One eventfd
+    /// per ring; throws <see cref="NativeIOException"/> (EBUSY if one is registered already).
+    /// </summary>
+    public void RegisterEventFd(int eventFd)
+    {
+        int fd = eventFd;
+        Register(Interop.Uring.IORING_REGISTER_EVENTFD, &fd, 1, "IORING_REGISTER_EVENTFD");
+    }
+
+    /// <summary>Stops signalling the eventfd registered with <see cref="RegisterEventFd"/>.</summary>
+    public void UnregisterEventFd() => Register(Interop.Uring.IORING_UNREGISTER_EVENTFD, null, 0, "IORING_UNREGISTER_EVENTFD");
+
     /// <summary>The reason string for a failed io_uring_setup (also used for io_uring_disabled = 2).</summary>
     internal static string DescribeSetupFailure(int errno, int disabledSetting, uint entries)
     {

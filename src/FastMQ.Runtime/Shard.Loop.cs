@@ -174,6 +174,10 @@ public sealed partial class Shard
 
     private void Execute(in ShardMessage message)
     {
+        // Breadcrumbs for the stall detector: kind first, then the type with a release store, so a reader that sees the
+        // type also sees its kind. GetType() reads the object's method table (no allocation).
+        _currentWorkKind = message.Kind;
+        Volatile.Write(ref _currentWorkType, message.Work.GetType());
         try
         {
             message.Work.Execute(this, in message);

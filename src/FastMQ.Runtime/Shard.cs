@@ -49,6 +49,10 @@ public sealed partial class Shard
     private int _threadId;
     private int _activity;
     private int _activitySource = -1;
+    // Stall-detector breadcrumbs (no behaviour change): the type and kind of the mailbox work item running now or last.
+    // A Type reference and an int, written before each work item: no allocation, one store each.
+    private Type? _currentWorkType;
+    private int _currentWorkKind;
     private long _turns;
     private long _lastTurnStartNs;
     private long _messagesProcessed;
@@ -135,6 +139,15 @@ public sealed partial class Shard
         }
     }
 
+    /// <summary>
+    /// Type of the mailbox work item running now (when <see cref="Activity"/> is <see cref="ShardActivity.Mailbox"/>) or
+    /// run last; null before the first one. For the stall detector's report.
+    /// </summary>
+    public Type? CurrentWorkType => Volatile.Read(ref _currentWorkType);
+
+    /// <summary>The <see cref="ShardMessage.Kind"/> of <see cref="CurrentWorkType"/>'s message.</summary>
+    public int CurrentWorkKind => Volatile.Read(ref _currentWorkKind);
+
     /// <summary>Mailbox messages run (including ones whose work item threw).</summary>
     public long MessagesProcessed => Volatile.Read(ref _messagesProcessed);
 
@@ -219,6 +232,26 @@ public sealed partial class Shard
 
     /// <summary>Makes the shard run a full turn soon even if no message arrives (e.g. an I/O source has news). Any thread.</summary>
     public void Wake() => _parker.Wake();
+
+    /// <summary>
+    /// Installs the wake line for an idle strategy that sleeps in its own kernel wait (see
+    /// <see cref="TryBeginExternalWait"/>). Once, before the shard's loop starts (from the idle strategy factory).
+    /// </summary>
+    public void SetWakeSignal(IShardWakeSignal signal)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        _parker.SetSignal(signal);
+    }
+
+    /// <summary>
+    /// For idle strategies with their own wait: announces the sleep and returns true when nothing is pending, after
+    /// which a posted message or <see cref="Wake"/> calls the wake signal. Pair with <see cref="EndExternalWait"/>.
+    /// Shard thread only.
+    /// </summary>
+    public bool TryBeginExternalWait() => _parker.TryBeginExternalWait();
+
+    /// <summary>Ends the wait announced by <see cref="TryBeginExternalWait"/>. Shard thread only.</summary>
+    public void EndExternalWait() => _parker.EndExternalWait();
 
     /// <summary>
     /// Runs one loop turn on the calling thread and returns the work done. Only for sets created with

@@ -10,12 +10,13 @@ namespace FastMQ.Network.Uring;
 /// socket event cannot interrupt). Owned by one shard.
 /// </summary>
 /// <remarks>
-/// A mailbox message or <see cref="Shard.Wake"/> does not interrupt the ring wait (the shard's parker has no hook for
-/// an eventfd), so a message from another shard (a produce reaching a partition's owner, or its reply) waits until
-/// the timeout. The timeout therefore adapts: <c>busyWaitUs</c> (50 µs) while the shard did work in the last
-/// 2 ms, so cross-shard hops stay short under load, then <c>idleWaitUs</c> (1 ms, the default park time) once it
-/// has been idle longer (brief periodic work such as timers then costs only ~2 ms of short waits), so an idle broker costs ~1,000 wake-ups per second per shard. The wait is also cut short by
-/// the shard's next timer.
+/// A mailbox message or <see cref="Shard.Wake"/> ends the ring wait at once: the wait is announced with
+/// <see cref="Shard.TryBeginExternalWait"/>, and a poster that finds the shard asleep writes the shard's eventfd, on
+/// which a READ is always armed on this ring (<see cref="UringShardNetwork.Signal"/>). The broker registers the same
+/// eventfd with the shard's storage ring (<see cref="UringTransport.LinkCompletionWake"/>), so write and fdatasync
+/// completions end the wait too. The timeout remains for work that sources find by polling: <c>busyWaitUs</c>
+/// (50 µs) while the shard did work in the last 2 ms, then <c>idleWaitUs</c> (1 ms) once it has been idle longer, so
+/// an idle broker costs ~1,000 wake-ups per second per shard. The wait is also cut short by the shard's next timer.
 /// </remarks>
 public sealed class UringIdleStrategy : IIdleStrategy
 {
@@ -88,7 +89,11 @@ public sealed class UringIdleStrategy : IIdleStrategy
                 }
                 waitNs = remainingNs < waitNs ? remainingNs : waitNs;
             }
-            _network.WaitForCompletions(waitNs);
+            if (_shard.TryBeginExternalWait())
+            {
+                _network.WaitForCompletions(waitNs);
+                _shard.EndExternalWait();
+            }
         }
     }
 

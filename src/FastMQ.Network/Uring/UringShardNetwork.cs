@@ -22,13 +22,14 @@ namespace FastMQ.Network.Uring;
 /// prepared by responses completed in the mailbox) with one io_uring_enter. User data = slot &lt;&lt; 8 | operation.
 /// Steady state allocates nothing: completions are copied into a preallocated array; accepting and closing allocate.
 /// </remarks>
-public sealed unsafe class UringShardNetwork : IShardWorkSource, IDisposable
+public sealed unsafe class UringShardNetwork : IShardWorkSource, IShardWakeSignal, IDisposable
 {
     internal const byte OpAccept = 1;
     internal const byte OpReceive = 2;
     internal const byte OpReceivePoll = 3;
     internal const byte OpSend = 4;
     internal const byte OpSendPoll = 5;
+    internal const byte OpWake = 6;
     internal const uint PollIn = 0x1;
     internal const uint PollOut = 0x4;
 
@@ -46,6 +47,11 @@ public sealed unsafe class UringShardNetwork : IShardWorkSource, IDisposable
     private readonly ILogger _logger;
     private readonly IoUringCqe[] _completions = new IoUringCqe[256];
     private readonly ConcurrentQueue<UringConnection> _closed = new();
+    // The shard's wake line: a READ of this eventfd stays armed on the ring, so a mailbox post (or a completion on a
+    // ring that registered the eventfd) ends the idle wait at once. The 8-byte target lives on the pinned heap.
+    private readonly byte[] _wakeBuffer = GC.AllocateArray<byte>(8, pinned: true);
+    private EventFd? _wakeFd;
+    private bool _wakeArmed;
 
     // Slot 0 is the listener; connections use 1..n. Free slots are reused (stack).
     private UringConnection?[] _connections = new UringConnection?[64];
@@ -109,6 +115,22 @@ public sealed unsafe class UringShardNetwork : IShardWorkSource, IDisposable
 
     internal void EnqueueClosed(UringConnection connection) => _closed.Enqueue(connection);
 
+    /// <summary>
+    /// Creates the shard's eventfd and installs this network as the shard's wake signal, so the idle wait in
+    /// <see cref="WaitForCompletions"/> ends when another thread posts to the shard. Before the shard starts; once.
+    /// </summary>
+    internal void EnableWake(Shard shard)
+    {
+        _wakeFd = EventFd.Create();
+        shard.SetWakeSignal(this);
+    }
+
+    /// <summary>The eventfd that wakes this shard (for rings of the same shard to register), or -1 without one.</summary>
+    public int WakeEventFd => _wakeFd?.Fd ?? -1;
+
+    /// <summary>Wakes the shard out of its ring wait (an eventfd write). Any thread.</summary>
+    public void Signal() => _wakeFd?.Signal();
+
     public int DoWork(Shard shard, long nowNs)
     {
         _threadId = Environment.CurrentManagedThreadId;
@@ -133,6 +155,10 @@ public sealed unsafe class UringShardNetwork : IShardWorkSource, IDisposable
             work += n;
         }
         while (n == _completions.Length);
+        if (!_wakeArmed && _wakeFd is { } wake)
+        {
+            _wakeArmed = _ring.TryPrepareRead(wake.Fd, At(_wakeBuffer, 0), sizeof(ulong), -1, UserData(AcceptSlot, OpWake));
+        }
         if (_ring.PendingSubmissions > 0)
         {
             _ = _ring.Submit();
@@ -222,6 +248,7 @@ public sealed unsafe class UringShardNetwork : IShardWorkSource, IDisposable
     {
         Volatile.Read(ref _listener)?.Dispose();
         _ring.Dispose();
+        _wakeFd?.Dispose();
     }
 
     private void ArmAccept(Socket listener)
@@ -239,6 +266,19 @@ public sealed unsafe class UringShardNetwork : IShardWorkSource, IDisposable
         if (op == OpAccept)
         {
             OnAccepted(cqe.Result);
+            return;
+        }
+        if (op == OpWake)
+        {
+            // Success: the counter was read (and so reset); the READ is re-armed before this turn's submit. Any other
+            // error (the eventfd closed at shutdown) leaves it unarmed for good: the idle wait then ends on its
+            // timeout, as it would without a wake line.
+            int result = cqe.Result;
+            _wakeArmed = result < 0 && result != -Errors.EAGAIN && result != -Errors.EINTR;
+            if (_wakeArmed)
+            {
+                _logger.LogDebug("Wake read on shard {Shard} ended: {Error}", ShardIndex, Errors.Describe(-result));
+            }
             return;
         }
         UringConnection? c = (uint)slot < (uint)_connections.Length ? _connections[slot] : null;

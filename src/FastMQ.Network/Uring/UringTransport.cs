@@ -81,7 +81,22 @@ public sealed class UringTransport : IDisposable
         }
         var network = new UringShardNetwork(index, ring!, _options, _buffers, _logger);
         _networks[index] = network;
+        network.EnableWake(shard);
         return new UringIdleStrategy(shard, network);
+    }
+
+    /// <summary>
+    /// Lets another ring of <paramref name="shardIndex"/> (its storage device) wake the shard's idle wait on every
+    /// completion: <paramref name="register"/> receives the shard's wake eventfd and returns whether it registered it.
+    /// Call after <see cref="CreateIdleStrategy"/> and before the set starts.
+    /// </summary>
+    public bool LinkCompletionWake(int shardIndex, Func<int, bool> register)
+    {
+        ArgumentNullException.ThrowIfNull(register);
+        UringShardNetwork network = _networks.Length > shardIndex && _networks[shardIndex] is { } n
+            ? n
+            : throw new InvalidOperationException($"shard {shardIndex} has no network ring");
+        return network.WakeEventFd >= 0 && register(network.WakeEventFd);
     }
 
     /// <summary>Registers each shard's network as a work source; call before the set starts.</summary>

@@ -52,4 +52,12 @@ public interface IStorageDevice : IDisposable
     /// so it never blocks on operations that were only queued.
     /// </summary>
     int Reap(Span<IoCompletion> completions, int minComplete);
+
+    /// <summary>
+    /// Asks the device to signal <paramref name="eventFd"/> whenever an operation completes, so a shard sleeping in
+    /// another wait (its network ring, with a READ armed on that eventfd) wakes for storage completions at once.
+    /// Returns false when the device has no such notification (operations that complete synchronously need none).
+    /// Before the device is used; once.
+    /// </summary>
+    bool TryRegisterCompletionEventFd(int eventFd) => false;
 }

@@ -126,6 +126,13 @@ public sealed unsafe class UringDevice : IStorageDevice
     /// still in flight would let the kernel write into buffers the caller frees right after; queued operations that
     /// were never submitted are dropped.
     /// </summary>
+    /// <summary>The kernel signals the eventfd on every completion of this device's ring (IORING_REGISTER_EVENTFD).</summary>
+    public bool TryRegisterCompletionEventFd(int eventFd)
+    {
+        _ring.RegisterEventFd(eventFd);
+        return true;
+    }
+
     public void Dispose()
     {
         if (_disposed)
