@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using FastMQ.Broker.Handlers;
+using FastMQ.Network;
 using FastMQ.Protocol.Messages;
 using FastMQ.Protocol.Primitives;
 using FastMQ.Protocol.Records;
@@ -16,9 +17,16 @@ namespace FastMQ.Broker.Requests;
 /// </summary>
 internal static class RequestDispatcher
 {
+    /// <summary>
+    /// Runs just before a parsed request is routed to its handler. Only in-process fault-injection tests set it (to
+    /// make a handler fail); null otherwise, costing one load and test per request.
+    /// </summary>
+    internal static Action<RequestContext>? BeforeRouteHook { get; set; }
+
     public static void Dispatch(BrokerContext broker, Shard shard, RequestContext ctx)
     {
-        if (ctx.Connection.IsClosed)
+        IKafkaConnection connection = ctx.Connection;
+        if (connection.IsClosed)
         {
             ctx.RespondNone();
             return;
@@ -50,6 +58,7 @@ internal static class RequestDispatcher
                 return;
             }
             ctx.FlexibleResponseHeader = ResponseHeader.IsFlexible(header.ApiKey, header.ApiVersion, broker.Versions);
+            BeforeRouteHook?.Invoke(ctx);
             Route(broker, shard, ctx);
         }
         catch (Exception e) when (e is KafkaProtocolException or CorruptRecordException)
@@ -57,6 +66,17 @@ internal static class RequestDispatcher
             broker.Logger.LogWarning("Connection {Id} from {Remote}: malformed {Api} v{Version} request: {Message}",
                 ctx.Connection.Id, ctx.Connection.RemoteEndPoint, ctx.ApiKey, ctx.ApiVersion, e.Message);
             ctx.Fail($"malformed request: {e.Message}");
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
+        {
+            // A handler failed unexpectedly (a FastMQ bug). Its request will never be answered, and responses leave in
+            // request order, so every later response on this connection would wait behind it: close the connection
+            // (the client reconnects and retries, as after any broken connection) and keep the shard serving. The
+            // request's frame and context are not released here, since the handler may have released them before
+            // throwing; the pools make up for the loss.
+            broker.Logger.LogError(e, "Connection {Id} from {Remote}: internal error handling {Api} v{Version}; closing the connection",
+                connection.Id, connection.RemoteEndPoint, ctx.ApiKey, ctx.ApiVersion);
+            connection.Close($"internal error handling the request: {e.GetType().Name}: {e.Message}");
         }
     }
 
