@@ -7,6 +7,7 @@ using FastMQ.Broker.Configuration;
 using FastMQ.Broker.Controller;
 using FastMQ.Broker.Groups;
 using FastMQ.Broker.Metadata;
+using FastMQ.Broker.Metrics;
 using FastMQ.Broker.Requests;
 using FastMQ.Broker.Shards;
 using FastMQ.Core;
@@ -35,6 +36,7 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly TopicController _controller;
     private readonly KafkaListener[] _listeners;
     private readonly UringTransport? _uring;
+    private ShardStallDetector? _stalls;
     private bool _stopped;
 
     private BrokerServer(BrokerContext context, ShardSet shards, TopicController controller, KafkaListener[] listeners, UringTransport? uring)
@@ -50,6 +52,9 @@ public sealed class BrokerServer : IAsyncDisposable
     public IPEndPoint EndPoint => _uring?.LocalEndPoint ?? _listeners[0].LocalEndPoint;
 
     public string ClusterId => _context.ClusterId;
+
+    /// <summary>The broker's metrics (meter <c>FastMQ.Broker</c> and the latency histograms); see docs/METRICS.md.</summary>
+    public BrokerMetrics Metrics { get; private init; } = null!;
 
     public static async Task<BrokerServer> StartAsync(BrokerOptions options, ILoggerFactory loggerFactory)
     {
@@ -93,6 +98,12 @@ public sealed class BrokerServer : IAsyncDisposable
         context.ShardStates = states;
         uring?.Attach(shards);
         shards.Start();
+        // Metrics and the stall detector only read counters the shards keep anyway (docs/METRICS.md).
+        ShardStallDetector? stalls = options.ShardStallThresholdMs > 0
+            ? new ShardStallDetector(shards, options.ShardStallThresholdMs, loggerFactory.CreateLogger("FastMQ.Runtime.ShardStallDetector"))
+            : null;
+        stalls?.Start();
+        var metrics = new BrokerMetrics(context, stalls);
 
         var controller = new TopicController(context, store, dataDir);
         context.Controller = controller;
@@ -118,7 +129,7 @@ public sealed class BrokerServer : IAsyncDisposable
             "FastMQ broker ready: node {Node}, cluster {Cluster}, listening on {EndPoint} (advertised {Host}:{Port}), {Shards} shard(s), {Topics} topic(s), data in {Dir}, io {Io}",
             options.NodeId, clusterId, bound, advertised.Host, advertised.Port, shards.Count,
             context.Image.TopicCount, dataDir, states[0].Io.Device.Kind);
-        return new BrokerServer(context, shards, controller, listeners, uring);
+        return new BrokerServer(context, shards, controller, listeners, uring) { _stalls = stalls, Metrics = metrics };
     }
 
     private static IPAddress ResolveBindAddress(string host)
@@ -163,6 +174,8 @@ public sealed class BrokerServer : IAsyncDisposable
         await _context.Groups.StopAsync().ConfigureAwait(false);
         await _controller.CloseAllAsync().ConfigureAwait(false);
         _shards.Stop();
+        _stalls?.Dispose();
+        Metrics.Dispose();
         _uring?.Dispose();
         foreach (BrokerShard s in _context.ShardStates)
         {

@@ -1,8 +1,10 @@
 using System;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using FastMQ.Broker;
 using FastMQ.Broker.Configuration;
+using FastMQ.Server.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace FastMQ.Server;
@@ -63,8 +65,24 @@ internal static class Program
             logger.LogCritical(e, "FastMQ broker failed to start: {Message}", e.Message);
             return 1;
         }
+        MetricsEndpoint? metrics;
+        try
+        {
+            metrics = StartMetrics(options, server, loggerFactory, logger);
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            // Set explicitly and not available: an operator who asked for metrics must not silently go without them.
+            logger.LogCritical("Metrics endpoint {Host}:{Port} cannot be opened: {Message}", options.MetricsHost, options.MetricsPort, e.Message);
+            await server.StopAsync().ConfigureAwait(false);
+            return 1;
+        }
         await stop.Task.ConfigureAwait(false);
         logger.LogInformation("Shutting down");
+        if (metrics is not null)
+        {
+            await metrics.DisposeAsync().ConfigureAwait(false);
+        }
         try
         {
             await server.StopAsync().WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
@@ -75,5 +93,29 @@ internal static class Program
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Opens the Prometheus endpoint (fastmq.metrics.port, 0 = none). The default port is best effort (another broker
+    /// or exporter on this machine may hold it: warning, no endpoint); a port or host set explicitly must work.
+    /// </summary>
+    private static MetricsEndpoint? StartMetrics(BrokerOptions options, BrokerServer server, ILoggerFactory loggerFactory, ILogger logger)
+    {
+        if (options.MetricsPort == 0)
+        {
+            return null;
+        }
+        try
+        {
+            MetricsEndpoint endpoint = MetricsEndpoint.Start(options.MetricsHost, options.MetricsPort, server.Metrics, loggerFactory.CreateLogger("FastMQ.Metrics"));
+            logger.LogInformation("Prometheus metrics at http://{EndPoint}/metrics", endpoint.LocalEndPoint);
+            return endpoint;
+        }
+        catch (SocketException e) when (options.IsDefault("fastmq.metrics.port") && options.IsDefault("fastmq.metrics.host"))
+        {
+            logger.LogWarning("No metrics endpoint: the default {Host}:{Port} is not available ({Message}); set fastmq.metrics.port to a free port, or 0",
+                options.MetricsHost, options.MetricsPort, e.Message);
+            return null;
+        }
     }
 }

@@ -30,6 +30,9 @@ public sealed class BrokerOptions
     public int Shards => (int)(long)_values["fastmq.shards"] is > 0 and var n ? n : Environment.ProcessorCount;
     public string IoBackend => (string)_values["fastmq.io.backend"];
     public int TailCacheBytes => (int)(long)_values["fastmq.tail.cache.bytes"];
+    public int MetricsPort => (int)(long)_values["fastmq.metrics.port"];
+    public string MetricsHost => (string)_values["fastmq.metrics.host"];
+    public int ShardStallThresholdMs => (int)(long)_values["fastmq.shard.stall.threshold.ms"];
 
     /// <summary>The broker-wide defaults of the topic-level settings.</summary>
     public TopicConfig DefaultTopicConfig { get; private set; } = null!;

@@ -44,6 +44,9 @@ public static class BrokerSettings
         new("fastmq.io.backend", "auto", "FastMQ: auto (io_uring, else pwrite), io_uring, or pwrite.", v => BrokerSetting.ParseChoice("fastmq.io.backend", v, "auto", "io_uring", "pwrite")),
         new("fastmq.network.backend", "io_uring", "FastMQ: io_uring (each shard drives its sockets through its own ring, SO_REUSEPORT listeners; falls back to sockets when unavailable unless set explicitly) or sockets (.NET sockets hand frames to the shards).", v => BrokerSetting.ParseChoice("fastmq.network.backend", v, "sockets", "io_uring")),
         new("fastmq.tail.cache.bytes", "1048576", "FastMQ: per-partition in-memory tail cache (the O_DIRECT write buffer) serving the newest data.", v => L("fastmq.tail.cache.bytes", v, 65536, int.MaxValue)),
+        new("fastmq.metrics.port", "9464", "FastMQ: port of the Prometheus /metrics endpoint; 0 = no endpoint. If the default port is taken the broker runs without it (warning); an explicitly set port that cannot be bound fails start-up.", v => L("fastmq.metrics.port", v, 0, 65535)),
+        new("fastmq.metrics.host", "127.0.0.1", "FastMQ: address the /metrics endpoint binds: 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or a host name.", v => v),
+        new("fastmq.shard.stall.threshold.ms", "500", "FastMQ: a shard whose loop turn runs longer than this is logged as stalled (once per stall, with what it was doing) and counted; 0 = no stall detector.", v => L("fastmq.shard.stall.threshold.ms", v, 0, int.MaxValue)),
     ];
 
     /// <summary>Old or alternative Kafka names accepted for a setting.</summary>

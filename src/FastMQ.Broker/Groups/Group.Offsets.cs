@@ -52,9 +52,12 @@ internal sealed partial class Group
 
     /// <summary>
     /// Appends commits (or tombstones, <paramref name="values"/>[i] null) and updates the cache at once; <paramref name="done"/>
-    /// runs on this shard when they are durable (status Ok) or failed (the cache entries are rolled back).
+    /// runs on this shard when they are durable (status Ok) or failed (the cache entries are rolled back). With
+    /// <paramref name="tombstoneGroup"/> the same batch also tombstones the group's metadata (DeleteGroups), so a replay
+    /// sees the deletion whole or not at all.
     /// </summary>
-    public void WriteOffsets(List<OffsetKey> keys, List<CommittedOffset?> values, long wallNowMs, System.Action<AppendStatus> done)
+    public void WriteOffsets(List<OffsetKey> keys, List<CommittedOffset?> values, long wallNowMs, System.Action<AppendStatus> done,
+        bool tombstoneGroup = false)
     {
         var records = new List<KeyValuePair<byte[], byte[]?>>(keys.Count);
         var previous = new List<CommittedOffset?>(keys.Count);
@@ -67,8 +70,18 @@ internal sealed partial class Group
             ApplyReplayed(key, value);
             _inFlight[key] = _inFlight.GetValueOrDefault(key) + 1;
         }
+        byte[]? previousMetadata = _metadataValue;
+        if (tombstoneGroup)
+        {
+            records.Add(new(OffsetRecordCodec.EncodeGroupKey(Id), null));
+            _metadataValue = null;
+        }
         OffsetsLog.Append(records, wallNowMs, status =>
         {
+            if (tombstoneGroup && status != AppendStatus.Ok && _metadataValue is null)
+            {
+                _metadataValue = previousMetadata;
+            }
             for (int i = 0; i < keys.Count; i++)
             {
                 OffsetKey key = keys[i];

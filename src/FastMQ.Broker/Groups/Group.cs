@@ -189,7 +189,7 @@ internal sealed partial class Group
         switch (Phase)
         {
             case GroupPhase.Stable when sameProtocols:
-                ReplyJoin(req, old, skipAssignment: true);
+                StoreStaticReplacement(req, old, oldId);
                 break;
             case GroupPhase.CompletingRebalance when sameProtocols:
                 ReplyJoin(req, old);
@@ -383,6 +383,8 @@ internal sealed partial class Group
             ProtocolName = null;
             LeaderId = null;
             Logger.LogInformation("Group {Group}: generation {Generation} has no members", Id, Generation);
+            // Kafka records the empty generation too: after a restart the group is Empty, not back at its last members.
+            StoreMetadata(null);
             return;
         }
         ProtocolName = SelectProtocol();
@@ -488,8 +490,9 @@ internal sealed partial class Group
             GroupReply.Send(_shard.Shard, previous.Context, new SyncGroupResponse { ErrorCode = ErrorCode.RebalanceInProgress }, GroupReply.Sync);
         }
         member.Sync = req;
-        if (member.MemberId != LeaderId)
+        if (member.MemberId != LeaderId || _storingGeneration == Generation)
         {
+            // Followers wait for the leader; a leader retrying while its generation is being stored waits for that.
             return;
         }
         foreach (GroupMember m in _members)
@@ -503,16 +506,7 @@ internal sealed partial class Group
                 target.Assignment = a.Data;
             }
         }
-        Phase = GroupPhase.Stable;
-        Logger.LogInformation("Group {Group}: generation {Generation} is stable", Id, Generation);
-        foreach (GroupMember m in _members)
-        {
-            if (m.Sync is { } sync)
-            {
-                m.Sync = null;
-                ReplySync(sync, m);
-            }
-        }
+        CompleteGeneration();
     }
 
     public ErrorCode Heartbeat(HeartbeatRequest r, long nowMs)

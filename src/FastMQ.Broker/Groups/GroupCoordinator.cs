@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Threading;
 using System.Threading.Tasks;
 using FastMQ.Broker.Controller;
 using FastMQ.Broker.Partitions;
@@ -30,6 +31,7 @@ internal sealed class GroupCoordinator
     private readonly BrokerContext _broker;
     private readonly GroupShard[] _shards;
     private readonly OffsetsLog[] _logs;
+    private LagUnion? _lagUnion;
 
     private GroupCoordinator(BrokerContext broker, GroupSettings settings, GroupShard[] shards, OffsetsLog[] logs)
     {
@@ -44,6 +46,49 @@ internal sealed class GroupCoordinator
     public long WallNowMs => _broker.ShardStates[0].Io.Clock.UnixTimeMs;
 
     public IReadOnlyList<GroupShard> Shards => _shards;
+
+    /// <summary>The current partition registry (immutable snapshot; any thread).</summary>
+    public PartitionRegistry Partitions => _broker.Partitions;
+
+    /// <summary>
+    /// Any thread, lock-free: every group's lag snapshot, the union of what each group shard published last (about once
+    /// a second). Allocates only when some shard published a new snapshot since the previous call; the list is shared
+    /// and immutable. Contract: /work/notes/groups-lag-api.md.
+    /// </summary>
+    public IReadOnlyList<GroupLagSnapshot> GetLagSnapshot()
+    {
+        LagUnion? cached = Volatile.Read(ref _lagUnion);
+        if (cached is not null)
+        {
+            bool same = true;
+            for (int i = 0; i < _shards.Length && same; i++)
+            {
+                same = ReferenceEquals(cached.Sources[i], _shards[i].LagSnapshot);
+            }
+            if (same)
+            {
+                return cached.All;
+            }
+        }
+        var sources = new GroupLagSnapshot[_shards.Length][];
+        int total = 0;
+        for (int i = 0; i < _shards.Length; i++)
+        {
+            sources[i] = _shards[i].LagSnapshot;
+            total += sources[i].Length;
+        }
+        var all = new GroupLagSnapshot[total];
+        int n = 0;
+        foreach (GroupLagSnapshot[] s in sources)
+        {
+            s.CopyTo(all, n);
+            n += s.Length;
+        }
+        var union = new LagUnion(sources, Array.AsReadOnly(all));
+        // Racing readers may each build a union; any of them is correct, the last write wins.
+        Volatile.Write(ref _lagUnion, union);
+        return union.All;
+    }
 
     public static async Task<GroupCoordinator> StartAsync(BrokerContext broker)
     {
@@ -154,5 +199,13 @@ internal sealed class GroupCoordinator
             calls[i] = ShardCall<T>.Run(_broker.Shards, s.Shard.Id, _ => func(s));
         }
         return Task.WhenAll(calls);
+    }
+
+    /// <summary>A cached union of the shards' lag snapshots and the arrays it was built from.</summary>
+    private sealed class LagUnion(GroupLagSnapshot[][] sources, IReadOnlyList<GroupLagSnapshot> all)
+    {
+        public GroupLagSnapshot[][] Sources { get; } = sources;
+
+        public IReadOnlyList<GroupLagSnapshot> All { get; } = all;
     }
 }

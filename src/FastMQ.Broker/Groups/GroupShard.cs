@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Threading;
+using FastMQ.Broker.Partitions;
 using FastMQ.Core;
 using FastMQ.Runtime;
 using FastMQ.Storage;
@@ -11,13 +13,16 @@ namespace FastMQ.Broker.Groups;
 /// that drives their timers, offset expiry and the compaction of this shard's __consumer_offsets partitions.
 /// </summary>
 /// <remarks>
-/// Shard thread only, except construction. One tick every <see cref="TickMs"/> scans the shard's groups: cheap for the
-/// hundreds of groups a node serves, and it keeps timer bookkeeping out of the state machine.
+/// Shard thread only, except construction and <see cref="LagSnapshot"/>. One tick every <see cref="TickMs"/> scans the
+/// shard's groups: cheap for the hundreds of groups a node serves, and it keeps timer bookkeeping out of the state
+/// machine. Every <see cref="LagEveryTicks"/> ticks the shard publishes the high watermarks of the partitions it owns
+/// and an immutable lag snapshot of its groups for metrics readers on other threads.
 /// </remarks>
 internal sealed class GroupShard : IShardTimerCallback
 {
     public const int TickMs = 50;
     private const int MaintenanceEveryTicks = 100;
+    public const int LagEveryTicks = 20;
 
     private readonly GroupCoordinator _coordinator;
     private readonly Dictionary<string, Group> _groups = new(System.StringComparer.Ordinal);
@@ -25,6 +30,7 @@ internal sealed class GroupShard : IShardTimerCallback
     private TimerHandle _timer;
     private int _ticks;
     private bool _stopped;
+    private GroupLagSnapshot[] _lag = [];
 
     public GroupShard(GroupCoordinator coordinator, Shard shard, ILogger logger)
     {
@@ -46,6 +52,9 @@ internal sealed class GroupShard : IShardTimerCallback
     public long NowMs => Shard.NowMs;
 
     public long WallNowMs => _coordinator.WallNowMs;
+
+    /// <summary>Any thread: the lag snapshot of this shard's groups published last (at most ~1 s old while ticking).</summary>
+    public GroupLagSnapshot[] LagSnapshot => Volatile.Read(ref _lag);
 
     public Group? Find(string groupId) => _groups.TryGetValue(groupId, out Group? g) ? g : null;
 
@@ -69,18 +78,34 @@ internal sealed class GroupShard : IShardTimerCallback
     public long Load(OffsetsLog log)
     {
         _logs.Add(log);
-        long records = log.Replay((groupId, key, value) => GetOrCreate(groupId).ApplyReplayed(key, value));
+        long records = log.Replay(
+            (groupId, key, value) => GetOrCreate(groupId).ApplyReplayed(key, value),
+            (groupId, metadata, value) => GetOrCreate(groupId).ApplyReplayedMetadata(metadata, value));
         foreach (Group g in new List<Group>(_groups.Values))
         {
-            if (g.OffsetsLog == log && g.Offsets.Count == 0)
+            if (g.OffsetsLog == log && g.Offsets.Count == 0 && g.LatestMetadataValue is null)
             {
                 _groups.Remove(g.Id);
+            }
+            else if (g.OffsetsLog == log && g.Members.Count > 0)
+            {
+                Logger.LogInformation("Group {Group}: restored {Phase} at generation {Generation} with {Count} member(s), leader {Leader}",
+                    g.Id, g.Phase, g.Generation, g.Members.Count, g.LeaderId);
             }
         }
         return records;
     }
 
-    public void StartTicking() => _timer = Shard.Timers.ScheduleAfter(TickMs, this);
+    /// <summary>Start-up, after every partition is loaded: sessions start now, the tick and the lag snapshots begin.</summary>
+    public void StartTicking()
+    {
+        foreach (Group g in _groups.Values)
+        {
+            g.RestartSessions(NowMs);
+        }
+        PublishOwnedHighWatermarks();
+        _timer = Shard.Timers.ScheduleAfter(TickMs, this);
+    }
 
     /// <summary>Shutdown, on this shard: no more ticks; parked requests are answered (the connections are closing anyway).</summary>
     public void Stop()
@@ -107,6 +132,10 @@ internal sealed class GroupShard : IShardTimerCallback
         {
             Maintain();
         }
+        if (_ticks % LagEveryTicks == 0)
+        {
+            PublishLag();
+        }
         _timer = Shard.Timers.ScheduleAfter(TickMs, this);
     }
 
@@ -124,6 +153,11 @@ internal sealed class GroupShard : IShardTimerCallback
             }
             else if (g.Phase == GroupPhase.Empty && !g.HasMembers && g.Offsets.Count == 0)
             {
+                // Kafka's Empty → Dead once nothing is left: the tombstone keeps a restart from bringing the group back.
+                if (g.LatestMetadataValue is not null)
+                {
+                    g.StoreMetadataTombstone(null);
+                }
                 _groups.Remove(g.Id);
             }
         }
@@ -156,6 +190,11 @@ internal sealed class GroupShard : IShardTimerCallback
             {
                 records.Add(new(OffsetRecordCodec.EncodeKey(g.Id, e.Key.Topic, e.Key.Partition), OffsetRecordCodec.EncodeValue(e.Value)));
             }
+            if (g.LatestMetadataValue is { } metadata)
+            {
+                // The newest metadata record, byte for byte (not the current state, which may be mid-rebalance).
+                records.Add(new(OffsetRecordCodec.EncodeGroupKey(g.Id), metadata));
+            }
         }
         if (log.RecordsInLog <= (2L * records.Count) + 100)
         {
@@ -178,9 +217,56 @@ internal sealed class GroupShard : IShardTimerCallback
             if (status == AppendStatus.Ok && plog.TryAdvanceLogStartOffset(start))
             {
                 log.RecordsInLog -= before;
-                Logger.LogInformation("Compacted {Partition}: {Live} live offset(s) rewritten, log start now {Start}, {Segments} segment(s)",
+                Logger.LogInformation("Compacted {Partition}: {Live} live record(s) rewritten, log start now {Start}, {Segments} segment(s)",
                     log.Partition, records.Count, plog.LogStartOffset, plog.SegmentCount);
             }
         });
+    }
+
+    /// <summary>Publishes the high watermark of every partition this shard owns, for lag readers on other shards.</summary>
+    private void PublishOwnedHighWatermarks()
+    {
+        foreach (Partition[] partitions in _coordinator.Partitions.All)
+        {
+            foreach (Partition p in partitions)
+            {
+                if (p.Owner == Shard.Id && !p.IsDeleted && !p.Log.IsClosed)
+                {
+                    p.PublishHighWatermark();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Builds this shard's lag snapshot (one immutable record per group) and publishes it with a volatile write. The log
+    /// end offsets are the owners' published high watermarks, so a value is at most about two periods old.
+    /// </summary>
+    public void PublishLag()
+    {
+        PublishOwnedHighWatermarks();
+        PartitionRegistry registry = _coordinator.Partitions;
+        long wallNowMs = WallNowMs;
+        var snapshot = new GroupLagSnapshot[_groups.Count];
+        int n = 0;
+        foreach (Group g in _groups.Values)
+        {
+            var partitions = new PartitionLag[g.Offsets.Count];
+            int i = 0;
+            foreach (KeyValuePair<OffsetKey, CommittedOffset> e in g.Offsets)
+            {
+                long end = -1;
+                if (registry.TryGetTopic(e.Key.Topic, out Partition[] topic) && (uint)e.Key.Partition < (uint)topic.Length
+                    && !topic[e.Key.Partition].IsDeleted)
+                {
+                    end = topic[e.Key.Partition].PublishedHighWatermark;
+                }
+                long lag = end < 0 || e.Value.Offset < 0 ? -1 : System.Math.Max(0, end - e.Value.Offset);
+                partitions[i++] = new PartitionLag(e.Key.Topic, e.Key.Partition, e.Value.Offset, end, lag);
+            }
+            snapshot[n++] = new GroupLagSnapshot(g.Id, Group.PhaseName(g.Phase), g.Generation, g.Members.Count, wallNowMs, partitions);
+        }
+        // Readers on other threads see either the previous array or this one, fully built (the write is a release).
+        Volatile.Write(ref _lag, snapshot);
     }
 }

@@ -123,10 +123,13 @@ internal sealed class OffsetsLog : IDurableWaiter, IDisposable
     }
 
     /// <summary>
-    /// Reads every record from the log start to the log end and hands each offset key and value (null = tombstone) to
-    /// <paramref name="apply"/> in log order. Returns the number of records read. Start-up only (allocates, blocks on reads).
+    /// Reads every record from the log start to the log end and hands each one, in log order, to
+    /// <paramref name="applyOffset"/> (offset commits; null value = tombstone) or <paramref name="applyGroup"/> (group
+    /// metadata, decoded and raw value bytes; null = tombstone). Returns the number of records applied. A record this
+    /// build cannot read (unknown version, malformed) is logged as an error with its offset and skipped; the rest of
+    /// the partition still loads. Start-up only (allocates, blocks on reads).
     /// </summary>
-    public long Replay(Action<string, OffsetKey, CommittedOffset?> apply)
+    public long Replay(Action<string, OffsetKey, CommittedOffset?> applyOffset, Action<string, GroupMetadataRecord?, byte[]?> applyGroup)
     {
         PartitionLog log = Partition.Log;
         Offset position = log.LogStartOffset;
@@ -144,7 +147,7 @@ internal sealed class OffsetsLog : IDurableWaiter, IDisposable
             }
             int length = slice.CopyTo(buffer);
             Offset next = slice.NextOffset;
-            count += ApplyBatches(buffer.AsSpan(0, length), position.Value, apply);
+            count += ApplyBatches(buffer.AsSpan(0, length), position.Value, applyOffset, applyGroup);
             if (next <= position)
             {
                 break;
@@ -155,7 +158,8 @@ internal sealed class OffsetsLog : IDurableWaiter, IDisposable
         return count;
     }
 
-    private long ApplyBatches(ReadOnlySpan<byte> batches, long fromOffset, Action<string, OffsetKey, CommittedOffset?> apply)
+    private long ApplyBatches(ReadOnlySpan<byte> batches, long fromOffset, Action<string, OffsetKey, CommittedOffset?> applyOffset,
+        Action<string, GroupMetadataRecord?, byte[]?> applyGroup)
     {
         long count = 0;
         while (batches.Length >= RecordBatchDescriptor.HeaderSize)
@@ -170,18 +174,18 @@ internal sealed class OffsetsLog : IDurableWaiter, IDisposable
                 var reader = new RecordBatchReader(batches[..size]);
                 while (reader.TryReadNext(out Record record))
                 {
-                    if (reader.OffsetOf(record) < fromOffset || record.IsKeyNull)
+                    long offset = reader.OffsetOf(record);
+                    if (offset < fromOffset || record.IsKeyNull)
                     {
                         continue;
                     }
-                    if (OffsetRecordCodec.TryDecodeKey(record.Key, out string group, out OffsetKey key))
+                    if (ApplyRecord(record, offset, applyOffset, applyGroup))
                     {
-                        apply(group, key, record.IsValueNull ? null : OffsetRecordCodec.DecodeValue(record.Value));
                         count++;
                     }
                 }
             }
-            catch (Exception e) when (e is InvalidDataException or CorruptRecordException or InvalidOperationException)
+            catch (Exception e) when (e is CorruptRecordException or InvalidOperationException)
             {
                 // Only the coordinator writes here (uncompressed, our layout); anything else is skipped, not fatal.
                 _broker.Logger.LogWarning("{Partition}: skipping an unreadable batch at offset {Offset}: {Message}",
@@ -190,5 +194,35 @@ internal sealed class OffsetsLog : IDurableWaiter, IDisposable
             batches = batches[size..];
         }
         return count;
+    }
+
+    private bool ApplyRecord(in Record record, long offset, Action<string, OffsetKey, CommittedOffset?> applyOffset,
+        Action<string, GroupMetadataRecord?, byte[]?> applyGroup)
+    {
+        try
+        {
+            switch (OffsetRecordCodec.DecodeKey(record.Key, out string group, out OffsetKey key))
+            {
+                case OffsetRecordKind.OffsetCommit:
+                    applyOffset(group, key, record.IsValueNull ? null : OffsetRecordCodec.DecodeValue(record.Value));
+                    return true;
+                default:
+                    if (record.IsValueNull)
+                    {
+                        applyGroup(group, null, null);
+                    }
+                    else
+                    {
+                        applyGroup(group, OffsetRecordCodec.DecodeGroupValue(record.Value), record.Value.ToArray());
+                    }
+                    return true;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            // A record written by a newer FastMQ (or damaged): loud, but the other groups of the partition still load.
+            _broker.Logger.LogError("{Partition}: cannot read the record at offset {Offset}, skipped: {Message}", Partition, offset, e.Message);
+            return false;
+        }
     }
 }

@@ -61,6 +61,7 @@ internal sealed class FetchContext : PartitionFanout, IFetchWaker, IShardTimerCa
         public long FilePosition;
         public int Length;
         public byte[]? Copy;
+        public long RecordsRead;
     }
 
     public void Start(BrokerContext broker, Shard shard, RequestContext request)
@@ -152,6 +153,8 @@ internal sealed class FetchContext : PartitionFanout, IFetchWaker, IShardTimerCa
             else if (status == LogReadStatus.Ok)
             {
                 s.Length = slice.Length;
+                // Records at or after the fetch offset (clients skip the earlier records of the first batch).
+                s.RecordsRead = slice.NextOffset.Value - Math.Max(s.FetchOffset, slice.FirstBatchBaseOffset.Value);
                 if (slice.IsMemory)
                 {
                     // Tail-cache bytes may be overwritten by later appends: copy them now, on the owner.
@@ -265,6 +268,7 @@ internal sealed class FetchContext : PartitionFanout, IFetchWaker, IShardTimerCa
         var writer = new FetchResponseWriter(buffer, request.ApiVersion, request.CorrelationId, reader.TopicCount);
         long budget = _maxBytes;
         bool anyData = false;
+        Metrics.ShardMetrics metrics = _broker.ShardStates[Origin.Value].Metrics;
         int slot = 0;
         while (reader.TryReadTopic(out ReadOnlySpan<byte> name, out int count))
         {
@@ -292,6 +296,9 @@ internal sealed class FetchContext : PartitionFanout, IFetchWaker, IShardTimerCa
                     }
                     anyData = true;
                     budget -= length;
+                    // Metrics on this (the request's) shard; a partition cut by MaxBytes counts its bytes but not its
+                    // records, which would need decoding the partial batch to know.
+                    metrics.For(s.Partition!).CountOut(length, length == s.Length ? s.RecordsRead : 0);
                 }
                 writer.EndPartition();
                 ReleaseData(ref s);
@@ -313,5 +320,6 @@ internal sealed class FetchContext : PartitionFanout, IFetchWaker, IShardTimerCa
         }
         s.File = null;
         s.Length = 0;
+        s.RecordsRead = 0;
     }
 }

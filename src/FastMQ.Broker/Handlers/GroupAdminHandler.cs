@@ -116,7 +116,10 @@ internal static class GroupAdminHandler
         GroupReply.SendFromAnyThread(broker.Shards, ctx, response, GroupReply.Delete);
     }
 
-    /// <summary>On the group's shard: tombstones every committed offset, then forgets the group once they are durable.</summary>
+    /// <summary>
+    /// On the group's shard: tombstones every committed offset and the group's metadata in one batch, then forgets the
+    /// group once they are durable (a restart finds it gone).
+    /// </summary>
     private static Task<ErrorCode> DeleteOnGroupShard(GroupShard gs, string id)
     {
         Group? g = gs.Find(id);
@@ -142,7 +145,7 @@ internal static class GroupAdminHandler
                 gs.Remove(g);
             }
             done.TrySetResult(ErrorCode.None);
-        });
+        }, tombstoneGroup: true);
         return done.Task;
     }
 }

@@ -45,6 +45,7 @@ internal sealed class ProduceContext : PartitionFanout, IDurableWaiter
         public long BaseOffset;
         public long LogStartOffset;
         public long LogAppendTimeMs;
+        public long AppendTimestamp;
     }
 
     public void Start(BrokerContext broker, Shard shard, RequestContext request)
@@ -179,6 +180,9 @@ internal sealed class ProduceContext : PartitionFanout, IDurableWaiter
         s.LogStartOffset = p.Log.LogStartOffset.Value;
         Shards.BrokerShard owner = _broker.ShardState(shard);
         owner.MarkActive(p);
+        // Metrics: plain counters of this (owner) shard; the timestamp starts the produce-to-durable latency.
+        owner.Metrics.For(p).CountIn(batch.Length, result.LastOffset.Value - result.BaseOffset.Value + 1);
+        s.AppendTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_acks == 0)
         {
             ReportDone(shard, slot);
@@ -199,6 +203,10 @@ internal sealed class ProduceContext : PartitionFanout, IDurableWaiter
         if (status != Storage.AppendStatus.Ok)
         {
             _slots[slot].Error = KafkaErrors.FromAppend(status);
+        }
+        else
+        {
+            _broker.ShardState(shard).Metrics.ProduceDurable.Record(Metrics.ShardMetrics.ElapsedNs(_slots[slot].AppendTimestamp));
         }
         ReportDone(shard, slot);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using FastMQ.Broker.Metadata;
 using FastMQ.Core;
 using FastMQ.Runtime;
@@ -17,6 +18,7 @@ namespace FastMQ.Broker.Partitions;
 public sealed class Partition
 {
     private readonly List<FetchWatcher> _watchers = [];
+    private long _publishedHighWatermark = -1;
 
     internal Partition(TopicMetadata topic, int index, ShardId owner, PartitionLog log)
     {
@@ -54,6 +56,16 @@ public sealed class Partition
     internal bool IsActive { get; set; }
 
     internal int WatcherCount => _watchers.Count;
+
+    /// <summary>
+    /// The high watermark as last published by the owner (<see cref="PublishHighWatermark"/>), readable from any thread;
+    /// -1 until the first publication. For monitoring (group lag): it may lag the real value by the publisher's period.
+    /// </summary>
+    public long PublishedHighWatermark => Volatile.Read(ref _publishedHighWatermark);
+
+    /// <summary>Owner thread: publishes the current high watermark for other threads.</summary>
+    /// <remarks>A plain 64-bit store would do on x64; Volatile makes it untorn and ordered on every platform.</remarks>
+    internal void PublishHighWatermark() => Volatile.Write(ref _publishedHighWatermark, Log.HighWatermark.Value);
 
     /// <summary>Registers a parked fetch to be woken when the high watermark moves; one entry per fetch context.</summary>
     internal void Watch(IFetchWaker context, long generation, ShardId origin)

@@ -39,6 +39,9 @@ internal sealed class RequestContext : IShardWork
     /// <summary>The response uses header v1 (flexible) rather than v0.</summary>
     public bool FlexibleResponseHeader { get; set; }
 
+    /// <summary><see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> when the frame was handed to the broker (request latency metric).</summary>
+    public long ReceivedTimestamp { get; private set; }
+
     public ReadOnlySpan<byte> Body => Frame.Span[HeaderLength..];
 
     public ShardId Shard => new(Connection.ShardIndex);
@@ -49,6 +52,10 @@ internal sealed class RequestContext : IShardWork
         ctx._broker = broker;
         ctx.Connection = connection;
         ctx.Frame = frame;
+        ctx.ReceivedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        // Not yet parsed: a request completed before dispatch (closed connection) counts as "unknown", not as the
+        // pooled context's previous API.
+        ctx.ApiKey = (ApiKey)(-1);
         return ctx;
     }
 
@@ -98,6 +105,8 @@ internal sealed class RequestContext : IShardWork
 
     private void Release()
     {
+        // Metrics (plain counters of the connection's shard, the thread this runs on): count and latency per API.
+        _broker.ShardStates[Connection.ShardIndex].Metrics.CountRequest(ApiKey, ReceivedTimestamp);
         Frame.Release();
         Frame = default;
         Connection = null!;

@@ -37,6 +37,9 @@ internal sealed class BrokerShard : IShardWorkSource
 
     public LogIoContext Io { get; }
 
+    /// <summary>This shard's metric counters (written only here; read by scrapes, see <see cref="Metrics.BrokerMetrics"/>).</summary>
+    public Metrics.ShardMetrics Metrics { get; } = new();
+
     public string Name => "broker";
 
     public IReadOnlyList<Partition> Owned => _owned;
@@ -47,6 +50,7 @@ internal sealed class BrokerShard : IShardWorkSource
     {
         _owned.Remove(partition);
         _active.Remove(partition);
+        Metrics.Forget(partition);
     }
 
     /// <summary>Puts a partition in the per-turn list after an append (its high watermark and waiters need attention).</summary>
@@ -77,6 +81,7 @@ internal sealed class BrokerShard : IShardWorkSource
         {
             _nextRetentionMs = nowMs + _broker.Options.RetentionCheckIntervalMs;
             work += ApplyRetention();
+            Metrics.ForgetDeleted();
         }
         return work;
     }
