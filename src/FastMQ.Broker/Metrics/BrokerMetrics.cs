@@ -48,6 +48,8 @@ public sealed class BrokerMetrics : IDisposable
         _meter.CreateObservableCounter("fastmq.shard.loop.turns", () => PerShard(static s => s.Turns), "{turn}", "Event-loop turns a shard has started.");
         _meter.CreateObservableGauge("fastmq.group.lag", GroupLag, "{record}", "Records between a consumer group's committed offset and the partition's high watermark (up to ~2 s old).");
         _meter.CreateObservableGauge("fastmq.group.members", GroupMembers, "{member}", "Members of a consumer group.");
+        _meter.CreateObservableGauge("fastmq.group.state", GroupStates, "{state}", "1 for a consumer group's current state (label state: Empty, PreparingRebalance, CompletingRebalance, Stable).");
+        _meter.CreateObservableGauge("fastmq.group.generation", GroupGenerations, "{generation}", "A consumer group's generation (rises with every rebalance).");
         if (stalls is not null)
         {
             _meter.CreateObservableCounter("fastmq.shard.stalls", StallCounts, "{stall}", $"Loop turns that ran longer than the stall threshold ({stalls.ThresholdMs} ms), per shard.");
@@ -258,6 +260,38 @@ public sealed class BrokerMetrics : IDisposable
         for (int g = 0; g < snapshot.Count; g++)
         {
             result.Add(new Measurement<long>(snapshot[g].MemberCount, new KeyValuePair<string, object?>("group", snapshot[g].GroupId)));
+        }
+        return result;
+    }
+
+    private IEnumerable<Measurement<long>> GroupStates()
+    {
+        var result = new List<Measurement<long>>();
+        if (_broker.Groups is not { } groups)
+        {
+            return result;
+        }
+        IReadOnlyList<GroupLagSnapshot> snapshot = groups.GetLagSnapshot();
+        for (int g = 0; g < snapshot.Count; g++)
+        {
+            result.Add(new Measurement<long>(1,
+                new KeyValuePair<string, object?>("group", snapshot[g].GroupId),
+                new KeyValuePair<string, object?>("state", snapshot[g].State)));
+        }
+        return result;
+    }
+
+    private IEnumerable<Measurement<long>> GroupGenerations()
+    {
+        var result = new List<Measurement<long>>();
+        if (_broker.Groups is not { } groups)
+        {
+            return result;
+        }
+        IReadOnlyList<GroupLagSnapshot> snapshot = groups.GetLagSnapshot();
+        for (int g = 0; g < snapshot.Count; g++)
+        {
+            result.Add(new Measurement<long>(snapshot[g].Generation, new KeyValuePair<string, object?>("group", snapshot[g].GroupId)));
         }
         return result;
     }

@@ -215,7 +215,13 @@ public sealed class MetricsEndpointTests : IClassFixture<MetricsEndpointTests.Br
         long committedTotal = committed.Sum(o => o.Offset.Value);
         Assert.Equal(120, committedTotal);
 
-        PrometheusScrape s = await ScrapeUntilAsync(x => LagMatches(x, topic, group, committed), 15_000);
+        // The member has left: the snapshot that shows the lag also shows the group Empty (state and members gauges).
+        PrometheusScrape s = await ScrapeUntilAsync(x => LagMatches(x, topic, group, committed)
+            && x.Value("fastmq_group_state", ("group", group), ("state", "Empty")) == 1, 15_000);
+        Assert.Equal("gauge", s.TypeOf("fastmq_group_state"));
+        Assert.Single(s.Find("fastmq_group_state", ("group", group)));
+        Assert.Equal(0, s.Value("fastmq_group_members", ("group", group)));
+        Assert.True(s.Value("fastmq_group_generation", ("group", group)) >= 1, "a group that completed a rebalance has generation ≥ 1");
         Assert.Equal("gauge", s.TypeOf("fastmq_group_lag"));
         // Only partitions with a commit have a lag (as in Kafka's tools); each is its end offset minus the commit.
         Assert.Equal(committed.Count, s.Find("fastmq_group_lag", ("group", group)).Count);
