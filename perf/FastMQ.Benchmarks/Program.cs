@@ -16,6 +16,8 @@ internal static class Program
         {
             return AppendCommand.Run(args.AsSpan(1));
         }
+        if (args.Length > 0 && args[0] == "client-produce") return Client.ProducerComparisonCommand.Run(args.AsSpan(1));
+        if (args.Length > 0 && args[0] == "client-consume") return Client.ConsumerComparisonCommand.Run(args.AsSpan(1));
         _ = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

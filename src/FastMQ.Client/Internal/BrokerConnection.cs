@@ -145,21 +145,11 @@ internal sealed class BrokerConnection : IAsyncDisposable
         short version = ApiVersionsRequest.MaxVersion;
         while (true)
         {
-            ApiVersionsResponse response = await SendAsync(ApiKey.ApiVersions, version, request.Write, ReadApiVersions,
-                cancellationToken).ConfigureAwait(false);
-            if (response.ErrorCode == ErrorCode.UnsupportedVersion && version > 0)
+            ApiVersionsResponse response = await SendAsync(ApiKey.ApiVersions, version, request.Write,
+                ApiVersionsNegotiation.Read, cancellationToken).ConfigureAwait(false);
+            if (ApiVersionsNegotiation.TryLower(response, version, out short next))
             {
-                // KIP-511: the broker lists its own ApiVersions range in a v0 body; retry with the highest version both
-                // know (strictly lower than this attempt, so the loop ends).
-                short next = 0;
-                foreach (ApiVersionRange r in response.ApiKeys)
-                {
-                    if (r.ApiKey == ApiKey.ApiVersions)
-                    {
-                        next = Math.Min(r.MaxVersion, (short)(version - 1));
-                    }
-                }
-                version = Math.Max(next, (short)0);
+                version = next;
                 continue;
             }
             if (response.ErrorCode != ErrorCode.None)
@@ -170,15 +160,6 @@ internal sealed class BrokerConnection : IAsyncDisposable
             _versions = new NegotiatedVersions(response.ApiKeys);
             return;
         }
-    }
-
-    /// <summary>A broker that does not know the version sent answers with a v0 body carrying UNSUPPORTED_VERSION.</summary>
-    private static ApiVersionsResponse ReadApiVersions(ref KafkaReader reader, short version)
-    {
-        KafkaReader peek = reader;
-        return (ErrorCode)peek.ReadInt16() == ErrorCode.UnsupportedVersion
-            ? ApiVersionsResponse.Read(ref reader, 0)
-            : ApiVersionsResponse.Read(ref reader, version);
     }
 
     private async Task<T> ExchangeAsync<T>(ApiKey apiKey, short version, RequestBodyWriter writeBody,

@@ -42,6 +42,9 @@ internal static class ClientApis
         new ApiVersionRange(ApiKey.OffsetFetch, 2, OffsetFetchRequest.MaxVersion, OffsetFetchRequest.FirstFlexibleVersion),
         new ApiVersionRange(ApiKey.OffsetCommit, OffsetCommitRequest.MinVersion, OffsetCommitRequest.MaxVersion,
             OffsetCommitRequest.FirstFlexibleVersion),
+        // The idempotent producer asks for its producer id and epoch once per session.
+        new ApiVersionRange(ApiKey.InitProducerId, InitProducerIdRequest.MinVersion, InitProducerIdRequest.MaxVersion,
+            InitProducerIdRequest.FirstFlexibleVersion),
     ]);
 
     /// <summary>Request header v2 (with tagged fields) for flexible versions, else v1.</summary>

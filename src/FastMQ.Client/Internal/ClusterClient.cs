@@ -129,6 +129,9 @@ internal sealed class ClusterClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The advertised address of broker <paramref name="nodeId"/> from the latest Metadata response.</summary>
+    public bool TryGetNodeEndpoint(int nodeId, out BrokerEndpoint endpoint) => _nodes.TryGetValue(nodeId, out endpoint);
+
     /// <summary>The connection to broker <paramref name="nodeId"/> at its advertised address.</summary>
     public async Task<BrokerConnection> GetNodeAsync(int nodeId, CancellationToken cancellationToken)
     {
