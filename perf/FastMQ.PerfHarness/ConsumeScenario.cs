@@ -2,14 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
-using Confluent.Kafka;
+using FastMQ.PerfHarness.Clients;
 
 namespace FastMQ.PerfHarness;
 
 /// <summary>
-/// Read <c>--count</c> messages from the start of the topic as fast as possible with <c>--consumers</c> clients, each
-/// assigned a share of the partitions by hand (no consumer group). Unless <c>--no-preload</c>, the topic is first
-/// filled with that many messages by the produce scenario (not measured).
+/// Read <c>--count</c> messages from the start of the topic as fast as possible with <c>--consumers</c> clients
+/// (<c>--client</c>), each assigned a share of the partitions by hand (no consumer group). Unless <c>--no-preload</c>,
+/// the topic is first filled with that many messages by the produce scenario (not measured).
 /// </summary>
 internal sealed class ConsumeScenario
 {
@@ -30,9 +30,9 @@ internal sealed class ConsumeScenario
         _target = _o.Count ?? 1_000_000;
         if (_o.Preload)
         {
-            Console.WriteLine($"preloading {_target:N0} messages of {_o.SizeBytes} B into {_o.Topic} (not measured)...");
+            Console.WriteLine($"preloading {_target:N0} messages of {_o.Sizes} into {_o.Topic} (not measured)...");
             using var preloadMeter = new ThroughputMeter("preload");
-            ScenarioOutcome pre = new ProduceScenario(_o, _bootstrap, preloadMeter).Run(_target, null);
+            ScenarioOutcome pre = new ProduceScenario(_o, _bootstrap, preloadMeter).Run(_target, null, _o.Producers);
             preloaded = pre.Messages;
             if (pre.Errors > 0)
             {
@@ -46,10 +46,10 @@ internal sealed class ConsumeScenario
         meter.Start();
         for (int i = 0; i < threads.Length; i++)
         {
-            var assignment = new List<TopicPartitionOffset>();
+            var assignment = new List<int>();
             for (int p = i; p < partitions; p += threads.Length)
             {
-                assignment.Add(new TopicPartitionOffset(_o.Topic, p, Offset.Beginning));
+                assignment.Add(p);
             }
             threads[i] = new Thread(() => ConsumeLoop(assignment, meter)) { Name = $"perf-consumer-{i}" };
             threads[i].Start();
@@ -66,27 +66,28 @@ internal sealed class ConsumeScenario
             Bytes = meter.Bytes,
             ElapsedS = elapsed,
             PerSecond = meter.Series,
+            BytesPerSecond = meter.BytesSeries,
             PreloadedMessages = preloaded,
             Errors = meter.Messages < _target ? _target - meter.Messages : 0,
             FirstError = meter.Messages < _target ? $"only {meter.Messages} of {_target} messages arrived (idle for {IdleLimit.TotalSeconds} s)" : "",
         };
     }
 
-    private void ConsumeLoop(List<TopicPartitionOffset> assignment, ThroughputMeter meter)
+    private void ConsumeLoop(List<int> assignment, ThroughputMeter meter)
     {
-        using IConsumer<byte[], byte[]> consumer = new ConsumerBuilder<byte[], byte[]>(KafkaSetup.ConsumerConfig(_bootstrap)).Build();
-        consumer.Assign(assignment);
+        using IPerfConsumer consumer = ClientFactory.CreateConsumer(_o, _bootstrap);
+        consumer.AssignFromBeginning(_o.Topic, assignment);
+        Span<byte> head = stackalloc byte[E2eStamp.Bytes];
         long idleSince = Stopwatch.GetTimestamp();
         while (meter.Messages < _target && Stopwatch.GetElapsedTime(idleSince) < IdleLimit)
         {
-            ConsumeResult<byte[], byte[]>? r = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (r?.Message is null)
+            int length = consumer.Consume(100, head);
+            if (length < 0)
             {
                 continue;
             }
-            meter.Add(1, r.Message.Value?.Length ?? 0);
+            meter.Add(1, length);
             idleSince = Stopwatch.GetTimestamp();
         }
-        consumer.Close();
     }
 }

@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
-using Confluent.Kafka;
+using FastMQ.PerfHarness.Clients;
+using FastMQ.PerfHarness.Workload;
 
 namespace FastMQ.PerfHarness;
 
@@ -13,14 +14,13 @@ namespace FastMQ.PerfHarness;
 /// and records now − intended (corrected for coordinated omission: if the producer stalls, the schedule does not) and
 /// now − sent. The first <c>--warmup</c> seconds are not recorded.
 /// </summary>
-internal sealed class E2eScenario
+internal sealed class E2eScenario : IDeliverySink
 {
     private readonly HarnessOptions _o;
     private readonly string _bootstrap;
     private readonly LatencyRecorder _latency = new();
 
     public LatencyRecorder Latency => _latency;
-    private readonly Action<DeliveryReport<byte[], byte[]>> _onDelivery;
     private long _delivered;
     private long _errors;
     private long _received;
@@ -32,7 +32,6 @@ internal sealed class E2eScenario
     {
         _o = o;
         _bootstrap = bootstrap;
-        _onDelivery = OnDelivery;
     }
 
     public ScenarioOutcome Run(MeasurementWindow window)
@@ -48,7 +47,7 @@ internal sealed class E2eScenario
         // Volatile: the consumer thread, already running, must see this before the first message can arrive.
         Volatile.Write(ref _recordFromTicks, t0 + (long)(_o.WarmupS * Stopwatch.Frequency));
         meter.Start();
-        var producer = new Thread(() => ProduceLoop(t0, totalMessages, window)) { Name = "perf-e2e-producer", Priority = ThreadPriority.AboveNormal };
+        var producer = new Thread(() => ProduceLoop(t0, totalMessages, window, partitions)) { Name = "perf-e2e-producer", Priority = ThreadPriority.AboveNormal };
         producer.Start();
         producer.Join();
         _producerDone = true;
@@ -65,6 +64,7 @@ internal sealed class E2eScenario
             FirstError = _firstError ?? "",
             Missing = Math.Max(0, Interlocked.Read(ref _delivered) - Interlocked.Read(ref _received)),
             PerSecond = meter.Series,
+            BytesPerSecond = meter.BytesSeries,
             TargetRatePerS = _o.RatePerS,
             E2eFromIntended = LatencySummary.From(_latency.Intended),
             E2eFromSent = LatencySummary.From(_latency.Sent),
@@ -73,11 +73,10 @@ internal sealed class E2eScenario
     }
 
     /// <summary>The measured window opens when the warm-up ends (and closes once the consumer has read everything).</summary>
-    private void ProduceLoop(long t0, long total, MeasurementWindow window)
+    private void ProduceLoop(long t0, long total, MeasurementWindow window, int partitions)
     {
-        using IProducer<byte[], byte[]> producer = new ProducerBuilder<byte[], byte[]>(KafkaSetup.ProducerConfig(_o, _bootstrap)).Build();
-        byte[] value = Payload.Create(_o.SizeBytes, 7);
-        var message = new Message<byte[], byte[]> { Value = value };
+        using IPerfProducer producer = ClientFactory.CreateProducer(_o, _bootstrap, partitions, this);
+        var source = new MessageSource(_o.Sizes, _o.Keys, partitions, 7);
         var schedule = new FixedRateSchedule(t0, _o.RatePerS, _o.TickUs);
         bool windowOpen = false;
         for (long k = 0; k < total; k++)
@@ -89,19 +88,12 @@ internal sealed class E2eScenario
                 window.Begin();
                 windowOpen = true;
             }
+            byte[] value = source.Next(out byte[]? key, out int partition);
             E2eStamp.Write(value, intended, now);
-            while (true)
+            while (!producer.TryProduce(partition, key, value))
             {
-                try
-                {
-                    producer.Produce(_o.Topic, message, _onDelivery);
-                    break;
-                }
-                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    Thread.Sleep(1);
-                    E2eStamp.Write(value, intended, Stopwatch.GetTimestamp());
-                }
+                Thread.Sleep(1);
+                E2eStamp.Write(value, intended, Stopwatch.GetTimestamp());
             }
         }
         if (!windowOpen)
@@ -113,25 +105,26 @@ internal sealed class E2eScenario
 
     private void ConsumeLoop(int partitions, ThroughputMeter meter, ManualResetEventSlim ready)
     {
-        using IConsumer<byte[], byte[]> consumer = new ConsumerBuilder<byte[], byte[]>(KafkaSetup.ConsumerConfig(_bootstrap)).Build();
-        var assignment = new List<TopicPartitionOffset>();
+        using IPerfConsumer consumer = ClientFactory.CreateConsumer(_o, _bootstrap);
+        var all = new List<int>();
         for (int p = 0; p < partitions; p++)
         {
-            assignment.Add(new TopicPartitionOffset(_o.Topic, p, Offset.Beginning));
+            all.Add(p);
         }
-        consumer.Assign(assignment);
+        consumer.AssignFromBeginning(_o.Topic, all);
+        Span<byte> head = stackalloc byte[E2eStamp.Bytes];
         // One empty poll so the client has connected and started fetching before the schedule starts.
-        consumer.Consume(TimeSpan.FromMilliseconds(500));
+        consumer.Consume(500, head);
         ready.Set();
         long doneSince = 0;
         while (true)
         {
-            ConsumeResult<byte[], byte[]>? r = consumer.Consume(TimeSpan.FromMilliseconds(50));
+            int length = consumer.Consume(50, head);
             long now = Stopwatch.GetTimestamp();
-            if (r?.Message?.Value is byte[] v && E2eStamp.TryRead(v, out long intended, out long sent))
+            if (length >= 0 && E2eStamp.TryRead(head, out long intended, out long sent))
             {
                 Interlocked.Increment(ref _received);
-                meter.Add(1, v.Length);
+                meter.Add(1, length);
                 if (intended >= Volatile.Read(ref _recordFromTicks))
                 {
                     _latency.Record(intended, sent, now);
@@ -150,15 +143,14 @@ internal sealed class E2eScenario
                 }
             }
         }
-        consumer.Close();
     }
 
-    private void OnDelivery(DeliveryReport<byte[], byte[]> report)
+    public void OnDelivered(int partition, string? error)
     {
-        if (report.Error.IsError)
+        if (error is not null)
         {
             Interlocked.Increment(ref _errors);
-            Interlocked.CompareExchange(ref _firstError, report.Error.ToString(), null);
+            Interlocked.CompareExchange(ref _firstError, error, null);
             return;
         }
         Interlocked.Increment(ref _delivered);

@@ -14,11 +14,27 @@ internal sealed class FixedRateSchedule
     private readonly long _tickTicks;
     private readonly double _ticksPerMessage;
 
-    public FixedRateSchedule(long t0Ticks, int ratePerS, int tickUs)
+    public FixedRateSchedule(long t0Ticks, double ratePerS, int tickUs)
     {
+        if (ratePerS <= 0)
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(ratePerS), ratePerS, "the rate must be positive");
+        }
         _t0 = t0Ticks;
         _tickTicks = System.Math.Max(1, tickUs * Stopwatch.Frequency / 1_000_000);
         _ticksPerMessage = (double)Stopwatch.Frequency / ratePerS;
+    }
+
+    /// <summary>How many messages are due by <paramref name="ticks"/> (the first k whose intended time is later).</summary>
+    public long DueBy(long ticks)
+    {
+        if (ticks < _t0)
+        {
+            return 0;
+        }
+        long tickStart = (ticks - _t0) / _tickTicks * _tickTicks;
+        // Messages k with floor(k * tpm / tick) * tick <= tickStart, i.e. k * tpm < tickStart + tick.
+        return (long)System.Math.Ceiling((tickStart + _tickTicks) / _ticksPerMessage);
     }
 
     public long IntendedTicks(long k)

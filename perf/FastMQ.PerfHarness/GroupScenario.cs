@@ -106,7 +106,7 @@ internal sealed class GroupScenario
         {
             Console.WriteLine($"preloading {target:N0} messages of {_o.SizeBytes} B into {_o.Topic} (not measured)...");
             using var preloadMeter = new ThroughputMeter("preload");
-            ScenarioOutcome pre = new ProduceScenario(_o, _bootstrap, preloadMeter).Run(target, null);
+            ScenarioOutcome pre = new ProduceScenario(_o, _bootstrap, preloadMeter).Run(target, null, _o.Producers);
             preloaded = pre.Messages;
             if (pre.Errors > 0)
             {

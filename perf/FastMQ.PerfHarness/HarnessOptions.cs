@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using FastMQ.PerfHarness.Clients;
+using FastMQ.PerfHarness.Workload;
 
 namespace FastMQ.PerfHarness;
 
@@ -11,9 +13,17 @@ namespace FastMQ.PerfHarness;
 internal sealed class HarnessOptions
 {
     public const string Usage = """
-        fastmq-perf <produce|consume|e2e|redis-e2e|rebalance|group-consume> [options]
+        fastmq-perf <produce|consume|e2e|sustain|redis-e2e|redis-consume|nats-produce|nats-consume|nats-e2e|rebalance|group-consume> [options]
+        fastmq-perf ratio-table DIR    (the FastMQ / Redis / NATS ratio table of a perf/compare.sh result directory)
+        fastmq-perf trace-top FILE     (top frames of a broker CPU trace, .nettrace)
 
-        redis-e2e runs the e2e schedule against a Redis Streams peer (--redis H:P, required) for comparison.
+        sustain: --producers paced producers hold --target-mbps (10^6 B/s of values) for --duration after --warmup;
+        reports the delivered MB/s of every second, the seconds below 95 % of the target, and the produce latency
+        (send -> delivery report) from the intended send time (CO-corrected) and from the send call.
+        nats-*: the produce/consume/e2e workloads against a NATS JetStream peer (--nats nats://H:P, stream --topic).
+
+        redis-e2e runs the e2e schedule against a Redis Streams peer (--redis H:P, required) for comparison;
+        redis-consume reads the stream --topic (filled beforehand) from its start with XREAD COUNT 1000.
         rebalance: --consumers members (use 3) join a group on the topic, then one more joins; time from its Subscribe
         until all members are assigned again, --repeat times (fresh group each). group-consume: preload --count, then
         --consumers members of one group read it (subscribe, group protocol).
@@ -26,7 +36,15 @@ internal sealed class HarnessOptions
         Workload:
           --topic NAME             default perf-<scenario>-<random>; created with --partitions if missing
           --partitions N           default 2
-          --size BYTES             message value size, default 1024
+          --size SPEC              value size: BYTES | uniform:MIN-MAX | normal:MEAN,STDDEV (default 1024)
+          --keys N                 distinct keys (murmur2 placement as the Java client); 0 = null keys, round-robin (default)
+          --client C               confluent (Confluent.Kafka, default) | fastmq (FastMQ.Client)
+          --flush-policy P         topic flush.policy at creation: fsync|group|none (default: the broker's)
+          --flush-ms N             topic flush.ms at creation (group commit window)
+          --target-mbps N          sustain: target in MB/s (10^6 B of values per second), default 100
+          --processes N            produce/sustain: split --producers over N harness processes (default 1)
+          --trace-s N              sustain: CPU sampling trace of the broker for N s after the warm-up (.nettrace in --out, top frames)
+          --diag                   report the broker's allocations, GC counts and max pause over the run (fastmq-diag probe)
           --count N                messages (produce: total; consume: read and preload), overrides --duration
           --duration S             seconds of producing, default 15 (e2e: measured part, after --warmup)
           --acks 0|1|all           default 1
@@ -42,6 +60,8 @@ internal sealed class HarnessOptions
           --heartbeat-ms N         rebalance/group-consume: the members' heartbeat.interval.ms (default librdkafka's 3000)
           --no-preload             consume, group-consume: read an existing topic instead of filling it first
           --redis H:P              redis-e2e: the Redis server to measure
+          --nats URL               nats-*: the NATS server (JetStream enabled) to measure
+          --nats-sync S            nats-*: label of the server's sync setting, stored with the result (compare.sh sets it)
         Output:
           --out DIR                result directory (JSON, PNG), default ./perf-results
           --label TEXT             free text stored with the result
@@ -56,12 +76,31 @@ internal sealed class HarnessOptions
     public int? BrokerPid { get; private set; }
     public string Topic { get; private set; } = "";
     public int Partitions { get; private set; } = 2;
-    public int SizeBytes { get; private set; } = 1024;
+    public SizeDistribution Sizes { get; private set; } = SizeDistribution.Fixed(1024);
+    /// <summary>The mean value size, rounded (the size itself when fixed).</summary>
+    public int SizeBytes => (int)Math.Round(Sizes.MeanBytes);
+    public int Keys { get; private set; }
+    public string Client { get; private set; } = "confluent";
+    public string? FlushPolicy { get; private set; }
+    public int? FlushMs { get; private set; }
+    public double TargetMBps { get; private set; } = 100;
+    public int Processes { get; private set; } = 1;
+    public bool Diag { get; private set; }
+    /// <summary>sustain: record a CPU sampling trace of the broker for this many seconds after the warm-up (0 = none).</summary>
+    public int TraceS { get; private set; }
+    public string? Nats { get; private set; }
+    public string NatsSync { get; private set; } = "";
+    /// <summary>Internal: this process is worker I of --processes, started by a parent harness (see <c>MultiProcess</c>).</summary>
+    public int WorkerIndex { get; private set; } = -1;
+    /// <summary>Internal: the wall-clock time (Unix ms) at which every worker starts its schedule.</summary>
+    public long StartAtUnixMs { get; private set; }
     public long? Count { get; private set; }
     public double DurationS { get; private set; } = 15;
     public string Acks { get; private set; } = "1";
     public string Compression { get; private set; } = "none";
     public int LingerMs { get; private set; } = -1;
+    public bool IsNats => Scenario.StartsWith("nats-", StringComparison.Ordinal);
+    public bool IsLatencyScenario => Scenario is "e2e" or "redis-e2e" or "nats-e2e";
     public int BatchSizeBytes { get; private set; } = 1_000_000;
     public int Producers { get; private set; } = 1;
     public int Consumers { get; private set; } = 1;
@@ -76,13 +115,16 @@ internal sealed class HarnessOptions
     public bool Plot { get; private set; } = true;
 
     /// <summary>linger.ms in force: the explicit value, else 5 ms for throughput runs and 0 for latency runs.</summary>
-    public int EffectiveLingerMs => LingerMs >= 0 ? LingerMs : Scenario is "e2e" or "redis-e2e" ? 0 : 5;
+    public int EffectiveLingerMs => LingerMs >= 0 ? LingerMs : IsLatencyScenario ? 0 : 5;
+
+    public static readonly string[] Scenarios =
+        ["produce", "consume", "e2e", "sustain", "redis-e2e", "redis-consume", "nats-produce", "nats-consume", "nats-e2e", "rebalance", "group-consume"];
 
     public static HarnessOptions Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("produce" or "consume" or "e2e" or "redis-e2e" or "rebalance" or "group-consume"))
+        if (args.Length == 0 || Array.IndexOf(Scenarios, args[0]) < 0)
         {
-            throw new ArgumentException("the first argument must be a scenario: produce, consume, e2e, redis-e2e, rebalance or group-consume");
+            throw new ArgumentException("the first argument must be a scenario: " + string.Join(", ", Scenarios));
         }
         var o = new HarnessOptions { Scenario = args[0] };
         for (int i = 1; i < args.Length; i++)
@@ -92,6 +134,7 @@ internal sealed class HarnessOptions
             {
                 case "--no-preload": o.Preload = false; continue;
                 case "--no-plot": o.Plot = false; continue;
+                case "--diag": o.Diag = true; continue;
             }
             if (i + 1 >= args.Length)
             {
@@ -107,7 +150,18 @@ internal sealed class HarnessOptions
                 case "--broker-pid": o.BrokerPid = Int(name, v, 1, int.MaxValue); break;
                 case "--topic": o.Topic = v; break;
                 case "--partitions": o.Partitions = Int(name, v, 1, 10_000); break;
-                case "--size": o.SizeBytes = Int(name, v, 16, 16 << 20); break;
+                case "--size": o.Sizes = SizeDistribution.Parse(v); break;
+                case "--keys": o.Keys = Int(name, v, 0, 10_000_000); break;
+                case "--client": o.Client = Array.IndexOf(ClientFactory.Names, v) >= 0 ? v : throw new ArgumentException($"--client {v}: expected confluent or fastmq"); break;
+                case "--flush-policy": o.FlushPolicy = v is "fsync" or "group" or "none" ? v : throw new ArgumentException($"--flush-policy {v}: expected fsync, group or none"); break;
+                case "--flush-ms": o.FlushMs = Int(name, v, 0, 3_600_000); break;
+                case "--trace-s": o.TraceS = Int(name, v, 0, 600); break;
+                case "--target-mbps": o.TargetMBps = Dbl(name, v, 0.001, 100_000); break;
+                case "--processes": o.Processes = Int(name, v, 1, 64); break;
+                case "--nats": o.Nats = v; break;
+                case "--nats-sync": o.NatsSync = v; break;
+                case "--worker": o.WorkerIndex = Int(name, v, 0, 63); break;
+                case "--start-at-unix-ms": o.StartAtUnixMs = long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long t) ? t : throw new ArgumentException($"{name} {v}: expected an integer"); break;
                 case "--count": o.Count = Int(name, v, 1, int.MaxValue); break;
                 case "--duration": o.DurationS = Dbl(name, v, 0.5, 86_400); break;
                 case "--acks": o.Acks = v is "0" or "1" or "all" or "-1" ? (v == "-1" ? "all" : v) : throw new ArgumentException($"--acks {v}: expected 0, 1 or all"); break;
@@ -130,13 +184,21 @@ internal sealed class HarnessOptions
         {
             o.Topic = $"perf-{o.Scenario}-{Guid.NewGuid().ToString("N")[..8]}";
         }
-        if (o.Scenario == "redis-e2e" && o.Redis is null)
+        if (o.Scenario.StartsWith("redis-", StringComparison.Ordinal) && o.Redis is null)
         {
             throw new ArgumentException("redis-e2e needs --redis HOST:PORT");
         }
-        if (o.Scenario is "e2e" or "redis-e2e" && o.SizeBytes < E2eStamp.Bytes)
+        if (o.IsNats && o.Nats is null)
         {
-            throw new ArgumentException($"--size {o.SizeBytes}: e2e messages carry a {E2eStamp.Bytes}-byte timestamp stamp, so the size must be at least that");
+            throw new ArgumentException($"{o.Scenario} needs --nats nats://HOST:PORT");
+        }
+        if (o.Processes > 1 && o.Scenario is not ("produce" or "sustain"))
+        {
+            throw new ArgumentException("--processes applies to produce and sustain only");
+        }
+        if (o.Processes > o.Producers)
+        {
+            throw new ArgumentException($"--processes {o.Processes}: needs at least as many --producers (each process runs its share of them)");
         }
         return o;
     }

@@ -36,15 +36,19 @@ internal sealed class LatencyRecorder
     }
 
     /// <summary>p50/p99/max of the corrected latency since the previous call, for the live line.</summary>
-    public string TakeIntervalLine()
+    public string TakeIntervalLine() => TakeIntervalLine("e2e");
+
+    /// <summary>The interval's p50/p99/max under <paramref name="label"/>, then the p99 of the whole run so far.</summary>
+    public string TakeIntervalLine(string label)
     {
         lock (_gate)
         {
             if (_interval.TotalCount == 0)
             {
-                return "e2e -";
+                return label + " -";
             }
-            string s = $"e2e p50 {_interval.GetValueAtPercentile(50) / 1000.0:F2} p99 {_interval.GetValueAtPercentile(99) / 1000.0:F2} max {_interval.GetMaxValue() / 1000.0:F2} ms";
+            string s = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{label} p50 {_interval.GetValueAtPercentile(50) / 1000.0:F2} p99 {_interval.GetValueAtPercentile(99) / 1000.0:F2} max {_interval.GetMaxValue() / 1000.0:F2} ms (p99 so far {Intended.GetValueAtPercentile(99) / 1000.0:F2})");
             _interval.Reset();
             return s;
         }

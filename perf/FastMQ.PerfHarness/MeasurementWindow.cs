@@ -24,6 +24,8 @@ internal sealed class MeasurementWindow
     public List<ThreadCpu> BrokerThreads { get; private set; } = [];
     public double BrokerCpuPercent { get; private set; }
     public double HarnessCpuPercent { get; private set; }
+    /// <summary>CPU seconds of worker processes (--processes), added to the harness CPU; their whole lifetime, start-up included.</summary>
+    public double WorkerCpuS { get; set; }
 
     public void Begin()
     {
@@ -38,7 +40,7 @@ internal sealed class MeasurementWindow
     {
         ElapsedS = Stopwatch.GetElapsedTime(_startTicks).TotalSeconds;
         using var self = Process.GetCurrentProcess();
-        HarnessCpuPercent = System.Math.Round((self.TotalProcessorTime.TotalSeconds - _harnessCpuStartS) / ElapsedS * 100, 1);
+        HarnessCpuPercent = System.Math.Round((self.TotalProcessorTime.TotalSeconds - _harnessCpuStartS + WorkerCpuS) / ElapsedS * 100, 1);
         if (_broker is not null)
         {
             BrokerThreads = _broker.End(ElapsedS);

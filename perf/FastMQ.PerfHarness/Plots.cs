@@ -82,6 +82,39 @@ internal static class Plots
         });
     }
 
+    /// <summary>Delivered MB/s per second with the target and the 95 % line; the warm-up seconds are shaded.</summary>
+    public static string? Sustain(string path, string title, IReadOnlyList<double> bytesPerSecond, double targetMBps, double warmupS)
+    {
+        if (bytesPerSecond.Count == 0)
+        {
+            return null;
+        }
+        return Try(path, () =>
+        {
+            var plot = new Plot();
+            double[] xs = new double[bytesPerSecond.Count];
+            double[] ys = new double[bytesPerSecond.Count];
+            for (int i = 0; i < xs.Length; i++)
+            {
+                xs[i] = i + 1;
+                ys[i] = bytesPerSecond[i] / 1e6;
+            }
+            plot.Add.Scatter(xs, ys).LegendText = "delivered MB/s";
+            plot.Add.HorizontalLine(targetMBps).LegendText = "target";
+            plot.Add.HorizontalLine(targetMBps * SustainVerdict.ThresholdFraction).LegendText = "95 % of target";
+            if (warmupS > 0)
+            {
+                plot.Add.HorizontalSpan(0, warmupS).LegendText = "warm-up (not counted)";
+            }
+            plot.XLabel("second");
+            plot.YLabel("MB/s (10^6 B of values)");
+            plot.Title(title);
+            plot.ShowLegend();
+            plot.Axes.SetLimitsY(0, Math.Max(targetMBps, Max(ys)) * 1.15);
+            plot.SavePng(path, 1000, 500);
+        });
+    }
+
     private static double Max(double[] ys)
     {
         double m = 0;

@@ -26,7 +26,7 @@ internal static class ResultWriter
         void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
         Row("durability", r.Durability.ToString());
         Row("workload", string.Create(CultureInfo.InvariantCulture,
-            $"{r.MessageBytes} B, {r.Partitions} partitions, compression {r.Compression}, linger {r.LingerMs} ms, batch {r.BatchSizeBytes} B, {r.Producers} producer(s), {r.Consumers} consumer(s)"));
+            $"{r.MessageSize}, keys {(r.Keys == 0 ? "null" : r.Keys.ToString("N0", CultureInfo.InvariantCulture))}, client {r.Client}, {r.Partitions} partitions, compression {r.Compression}, linger {r.LingerMs} ms, batch {r.BatchSizeBytes} B, {r.Producers} producer(s), {r.Consumers} consumer(s)"));
         if (o.TargetRatePerS > 0)
         {
             Row("target rate", string.Create(CultureInfo.InvariantCulture, $"{o.TargetRatePerS:N0} msg/s"));
@@ -41,6 +41,27 @@ internal static class ResultWriter
         if (o.Missing > 0)
         {
             Row("missing", $"{o.Missing} delivered but never consumed");
+        }
+        if (o.Sustain is { } v)
+        {
+            Row("sustain verdict", v.ToString());
+            Row("sent / scheduled", string.Create(CultureInfo.InvariantCulture, $"{o.Sent:N0} / {o.Scheduled:N0} messages"));
+        }
+        if (o.ProduceFromIntended is { } pi)
+        {
+            Row("produce latency from intended (CO-corrected)", Lat(pi));
+        }
+        if (o.ProduceFromSent is { } ps)
+        {
+            Row("produce latency from send call", Lat(ps));
+        }
+        if (r.Diag is { } d)
+        {
+            Row("broker runtime (diag)", d.ToString());
+        }
+        if (r.Trace is { } tr)
+        {
+            Row("broker CPU trace", tr.ToString());
         }
         if (o.E2eFromIntended is { } c)
         {
@@ -64,6 +85,11 @@ internal static class ResultWriter
                 top.Append(CultureInfo.InvariantCulture, $"{r.BrokerThreads[i].Name} {r.BrokerThreads[i].CpuPercent:F0} %; ");
             }
             Row("broker busiest threads", top.ToString().TrimEnd(' ', ';'));
+        }
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and pipes: wide enough that a row stays on one line.
+            AnsiConsole.Profile.Width = 160;
         }
         AnsiConsole.Write(table);
     }

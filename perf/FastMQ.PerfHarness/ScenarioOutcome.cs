@@ -13,6 +13,18 @@ internal sealed class ScenarioOutcome
     public double MsgsPerS => ElapsedS > 0 ? Messages / ElapsedS : 0;
     public double MiBPerS => ElapsedS > 0 ? Bytes / 1048576.0 / ElapsedS : 0;
     public IReadOnlyList<double> PerSecond { get; set; } = [];
+    /// <summary>Bytes of values per second, same seconds as <see cref="PerSecond"/>.</summary>
+    public IReadOnlyList<double> BytesPerSecond { get; set; } = [];
+    /// <summary>produce/sustain: messages handed to the client (sustain: until the deadline).</summary>
+    public long Sent { get; set; }
+    /// <summary>sustain: messages the schedule called for.</summary>
+    public long Scheduled { get; set; }
+    /// <summary>sustain: whether the target held, per second.</summary>
+    public SustainVerdict? Sustain { get; set; }
+    /// <summary>sustain: send → delivery report, from the intended send time (CO-corrected).</summary>
+    public LatencySummary? ProduceFromIntended { get; set; }
+    /// <summary>produce/sustain: send call → delivery report.</summary>
+    public LatencySummary? ProduceFromSent { get; set; }
     /// <summary>Messages written before the window (consume scenario) so there is something to read.</summary>
     public long PreloadedMessages { get; set; }
     /// <summary>e2e: messages the producer had delivered that the consumer never saw before the deadline.</summary>
