@@ -191,8 +191,10 @@ internal sealed partial class ProducerSender : IResponseSink, IDisposable
 
     private void Loop()
     {
+        long allocated = ClientThreadAllocations.Begin();
         while (true)
         {
+            ClientThreadAllocations.Sample(ref allocated);
             _wake.Reset();
             bool worked = ProcessCompletions();
             long now = Stopwatch.GetTimestamp();

@@ -355,12 +355,14 @@ internal sealed class WireConnection : IDisposable
 
     private void ReceiveLoop()
     {
+        long allocated = ClientThreadAllocations.Begin();
         try
         {
             while (Volatile.Read(ref _failed) == 0)
             {
                 PooledFrame frame = ReadFrame();
                 Dispatch(frame);
+                ClientThreadAllocations.Sample(ref allocated);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or ClientException)
