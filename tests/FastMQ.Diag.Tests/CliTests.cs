@@ -140,6 +140,28 @@ public class CliTests
     }
 
     [Fact]
+    public void StaleEndpointFile_OfANonDotnetProcess_GivesClearErrorAndExitCode2()
+    {
+        // Goal: a diagnostics socket file left by a killed .NET process whose pid now belongs to a non-.NET process (pid
+        // reuse; the suite kills many brokers) is not mistaken for an endpoint. Method: a `sleep` child and a file
+        // named like its endpoint in the temp directory, where the runtime would publish one.
+        using Process sleep = Process.Start("sleep", "30");
+        string stale = Path.Combine(Path.GetTempPath(), $"dotnet-diagnostic-{sleep.Id}-1-socket");
+        File.WriteAllText(stale, "");
+        try
+        {
+            (int exit, string _, string stderr) = DiagCli.Run(Timeout, "counters", "--pid", sleep.Id.ToString(), "--duration", "1");
+            Assert.Equal(2, exit);
+            Assert.Contains($"process {sleep.Id} (sleep) has no .NET diagnostics endpoint", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(stale);
+            sleep.Kill();
+        }
+    }
+
+    [Fact]
     public void MissingPid_IsAUsageError()
     {
         // Goal: usage mistakes exit 1 with a message. Method: counters without --pid; an unknown --output.

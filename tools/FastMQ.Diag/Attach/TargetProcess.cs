@@ -27,7 +27,21 @@ public static class TargetProcess
                 $"process {processId} ({name}) has no .NET diagnostics endpoint: it is not a .NET process, runs as " +
                 "another user, uses another TMPDIR, or was started with DOTNET_EnableDiagnostics=0");
         }
-        return new DiagnosticsClient(processId);
+        var client = new DiagnosticsClient(processId);
+        try
+        {
+            // The socket file can outlive its process (a killed .NET process leaves it behind) and its pid can be
+            // reused by a process that is not .NET at all: only an answer over the socket proves an endpoint.
+            _ = client.GetProcessEnvironment();
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException
+            or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
+        {
+            throw new DiagTargetException(
+                $"process {processId} ({name}) has no .NET diagnostics endpoint: its endpoint file does not answer " +
+                $"({e.GetType().Name}: {e.Message}); a leftover of an earlier process with the same id, or a target that stopped serving diagnostics");
+        }
+        return client;
     }
 
     private static string ProcessName(int processId)
