@@ -151,6 +151,21 @@ public sealed class GroupMembershipTests
         }
         finally
         {
+            // Revoke through Unsubscribe + poll first, so Close() finds nothing to revoke: librdkafka can block forever
+            // when Close() runs a cooperative revoke callback that asks for the rebalance protocol (librdkafka #4041;
+            // seen here once as a CI run that hung inside Consumer.Close → RebalanceCallback → get_RebalanceProtocol).
+            foreach (IConsumer<byte[], byte[]> m in members)
+            {
+                m.Unsubscribe();
+            }
+            var drain = Stopwatch.StartNew();
+            while (drain.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                foreach (IConsumer<byte[], byte[]> m in members)
+                {
+                    _ = m.Consume(TimeSpan.FromMilliseconds(50));
+                }
+            }
             foreach (IConsumer<byte[], byte[]> m in members)
             {
                 m.Close();
