@@ -69,9 +69,10 @@ public sealed class ShardStallDetectorTests
         Assert.Equal(1, detector.Stalls);
         Assert.Equal(1, detector.StallsOf(1));
         Assert.Equal(0, detector.StallsOf(0));
-        Assert.True(log.Any(LogLevel.Warning, "running work item SleepingWork (kind 7)"), string.Join("\n", log.Snapshot()));
-        Assert.True(log.Any(LogLevel.Warning, "Shard 1 has not completed a loop turn"));
-        Assert.True(log.Any(LogLevel.Information, "Shard 1 moved on after a stall"));
+        // Counters change before the lines are written: wait for the lines.
+        Assert.True(Wait.Until(() => log.Any(LogLevel.Warning, "running work item SleepingWork (kind 7)"), 2_000), string.Join("\n", log.Snapshot()));
+        Assert.True(Wait.Until(() => log.Any(LogLevel.Warning, "Shard 1 has not completed a loop turn"), 2_000));
+        Assert.True(Wait.Until(() => log.Any(LogLevel.Information, "Shard 1 moved on after a stall"), 2_000));
         set.Stop();
     }
 
@@ -104,7 +105,8 @@ public sealed class ShardStallDetectorTests
         set[0].Wake();
         Assert.True(Wait.Until(() => detector.StallsOf(0) == 1, 4_000), "the blocking work source was not reported");
         Assert.Equal(0, detector.StallsOf(1));
-        Assert.True(log.Any(LogLevel.Warning, "polling work source 'blocking-test-source'"), string.Join("\n", log.Snapshot()));
+        // The detector counts the stall, then logs it: wait for the line rather than racing the counter.
+        Assert.True(Wait.Until(() => log.Any(LogLevel.Warning, "polling work source 'blocking-test-source'"), 2_000), string.Join("\n", log.Snapshot()));
         Assert.True(Wait.Until(() => !detector.IsStalled(0), 4_000));
         set.Stop();
     }
