@@ -206,6 +206,10 @@ internal sealed class RecordAccumulator : IDisposable
         lane.Generations[partition.Slot] = generation;
         open[partition.Slot] = batch;
         Release(batch, generation, open, partition.Slot);
+        // A new batch is due linger.ms from now; the sender may be asleep until a later deadline it computed without
+        // this batch (up to 100 ms when nothing was open), so wake it to take the new deadline into account. Once per
+        // batch, not per record.
+        _wakeSender();
         return ProduceStatus.Enqueued;
     }
 
