@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -70,10 +69,7 @@ public sealed class ReadmeExamplesTests
         }
     }
 
-    private static string ReadmePath([CallerFilePath] string thisFile = "")
-    {
-        // This file is tests/FastMQ.IntegrationTests/Client/Consumer/ReadmeExamplesTests.cs: the repo root is 4 levels up.
-        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", ".."));
-        return Path.Combine(root, "src", "FastMQ.Client", "README.md");
-    }
+    // A copy of src/FastMQ.Client/README.md placed next to the test binaries by the project file (not the compiler's
+    // source path: CI builds map that to "/_/", which does not exist at run time).
+    private static string ReadmePath() => Path.Combine(AppContext.BaseDirectory, "ClientReadme", "README.md");
 }
