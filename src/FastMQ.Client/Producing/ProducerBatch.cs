@@ -21,7 +21,9 @@ namespace FastMQ.Client.Producing;
 /// <c>Idle</c> (open, nobody appending), <c>Appending</c> (the producing thread that opened it is writing), <c>Closed</c>
 /// (takes no more records; belongs to the queues and the sender). The producing thread moves Idle→Appending→Idle around
 /// each record; the sender's linger sweep moves Idle→Closed. Whoever wins a CAS owns the batch, so neither side takes
-/// a lock per record. The generation grows each time the object is reused, so a producing thread that still holds a
+/// a lock per record. A sweep that finds the batch Appending cannot judge it, so it moves Appending→<c>SweepWanted</c>
+/// and the producing thread, on giving the batch back, sees that and wakes the sender (otherwise a batch that was
+/// being written to during the sweep would wait for the sender's next unrelated wake-up: up to 100 ms). The generation grows each time the object is reused, so a producing thread that still holds a
 /// stale reference can never append to the batch's next life.</para>
 /// <para>Memory ordering: the record bytes and counters are written before the Volatile/Interlocked write that
 /// returns the state to Idle or Closed, and read after the CAS that takes it, so the new owner sees them.</para>
@@ -31,6 +33,7 @@ internal sealed class ProducerBatch
     public const int Idle = 0;
     public const int Appending = 1;
     public const int Closed = 2;
+    public const int SweepWanted = 3;
 
     private long _word = Closed;
 
@@ -96,9 +99,22 @@ internal sealed class ProducerBatch
     public bool TryBeginAppend(long generation) =>
         Interlocked.CompareExchange(ref _word, (generation << 2) | Appending, generation << 2) == generation << 2;
 
-    /// <summary>Producing thread: gives the batch back (Idle); the release write publishes the record just written.</summary>
+    /// <summary>
+    /// Producing thread: gives the batch back (Idle); the exchange publishes the record just written. True when a sweep
+    /// ran meanwhile and asked to be woken (<see cref="TryRequestSweep"/>): the caller must wake the sender.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void EndAppend(long generation) => Volatile.Write(ref _word, generation << 2);
+    public bool EndAppend(long generation) => (Interlocked.Exchange(ref _word, generation << 2) & 3) == SweepWanted;
+
+    /// <summary>
+    /// Sender: the batch is being appended to, so the sweep cannot close it or learn its deadline; asks the producing
+    /// thread to wake the sender when it gives the batch back. False when the batch is no longer Appending.
+    /// </summary>
+    public bool TryRequestSweep()
+    {
+        long word = Volatile.Read(ref _word);
+        return (word & 3) == Appending && Interlocked.CompareExchange(ref _word, word | SweepWanted, word) == word;
+    }
 
     /// <summary>Producing thread, while Appending: closes the batch itself (full, or no memory to grow).</summary>
     public void CloseByOwner(long generation) => Volatile.Write(ref _word, (generation << 2) | Closed);

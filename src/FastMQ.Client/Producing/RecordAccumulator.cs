@@ -12,8 +12,8 @@ namespace FastMQ.Client.Producing;
 /// ready queue for the sender.
 /// </summary>
 /// <remarks>
-/// <para>Per record: a thread-local lookup, one CAS to take the open batch and one release write to give it back —
-/// no lock, no allocation. Per batch: a buffer from <see cref="BufferMemory"/> (where back-pressure happens), a lock on
+/// <para>Per record: a thread-local lookup, one CAS to take the open batch and one atomic exchange to give it back
+/// (which also tells whether a sweep wants a wake-up) — no lock, no allocation. Per batch: a buffer from <see cref="BufferMemory"/> (where back-pressure happens), a lock on
 /// the partition's ready queue at hand-off, and a wake-up of the sender.</para>
 /// <para>Threading: <see cref="Append"/> from any thread; <see cref="Sweep"/> and <see cref="Recycle"/> from the sender.</para>
 /// </remarks>
@@ -104,25 +104,52 @@ internal sealed class RecordAccumulator : IDisposable
             for (int i = 0; i < open.Length; i++)
             {
                 ProducerBatch? batch = Volatile.Read(ref open[i]);
-                if (batch is null || batch.State != ProducerBatch.Idle)
+                if (batch is not null)
                 {
-                    continue;
-                }
-                long due = batch.CreatedTicks + lingerTicks;
-                if (force || nowTicks >= due || (memoryPressure && !batch.Partition.HasReady))
-                {
-                    if (batch.TryCloseIdle())
-                    {
-                        Handoff(batch);
-                    }
-                }
-                else if (due < next)
-                {
-                    next = due;
+                    next = SweepOne(batch, nowTicks, lingerTicks, force, memoryPressure, next);
                 }
             }
         }
         return next;
+    }
+
+    /// <summary>
+    /// One open batch of <see cref="Sweep"/>: hands it off when due; otherwise folds its deadline into
+    /// <paramref name="next"/>. The producing thread may take the batch between any two of these steps, so each step
+    /// acts on one state read and looks again when a CAS loses: an Appending batch is asked for a wake-up (the producing
+    /// thread gives it, see <see cref="ProducerBatch.TryRequestSweep"/>), never silently skipped.
+    /// </summary>
+    private long SweepOne(ProducerBatch batch, long nowTicks, long lingerTicks, bool force, bool memoryPressure, long next)
+    {
+        for (int attempt = 0; attempt < 8; attempt++)
+        {
+            int state = batch.State;
+            if (state == ProducerBatch.Appending)
+            {
+                if (batch.TryRequestSweep())
+                {
+                    return next;
+                }
+                continue;
+            }
+            if (state != ProducerBatch.Idle)
+            {
+                return next; // Closed, or a wake-up is already requested
+            }
+            long due = batch.CreatedTicks + lingerTicks;
+            if (force || nowTicks >= due || (memoryPressure && !batch.Partition.HasReady))
+            {
+                if (batch.TryCloseIdle())
+                {
+                    Handoff(batch);
+                    return next;
+                }
+                continue;
+            }
+            return Math.Min(next, due);
+        }
+        // The producing thread kept taking the batch back and forth: look again on the next sweep, soon.
+        return Math.Min(next, nowTicks);
     }
 
     /// <summary>Sender: returns a delivered (or failed) batch's buffer and object for reuse.</summary>
@@ -265,7 +292,10 @@ internal sealed class RecordAccumulator : IDisposable
             Handoff(batch);
             return;
         }
-        batch.EndAppend(generation);
+        if (batch.EndAppend(generation))
+        {
+            _wakeSender();
+        }
     }
 
     private void Handoff(ProducerBatch batch)
