@@ -6,22 +6,29 @@ using System.Threading;
 namespace FastMQ.PerfHarness;
 
 /// <summary>
-/// The e2e scenario against the Redis Streams peer, measured the same way as <see cref="E2eScenario"/>: the same
-/// schedule, stamps and histograms. The producer pipelines a tick's <c>XADD stream * v VALUE</c> commands in one write
-/// (a reader thread drains the replies); the consumer loops on <c>XREAD BLOCK 100 COUNT 1000</c> from the last id.
+/// The e2e scenario against the Redis Streams peer, measured by the same <see cref="E2eDriver"/> as
+/// <see cref="E2eScenario"/>. The producer pipelines a tick's <c>XADD stream * v VALUE</c> commands in one write
+/// (a reader thread drains the replies, each one an ack); the consumer loops on <c>XREAD BLOCK 100 COUNT 1000</c> from
+/// the last id, every entry of one reply timed at that reply's arrival.
 /// </summary>
-internal sealed class RedisE2eScenario
+internal sealed class RedisE2eScenario : E2ePeer
 {
     private readonly HarnessOptions _o;
     private readonly string _stream = "fastmq-perf-" + Guid.NewGuid().ToString("N")[..8];
-    private long _delivered;
-    private long _received;
-    private long _recordFromTicks;
-    private volatile bool _producerDone;
+    private RespConnection? _producer;
+    private RespConnection? _consumer;
+    private byte[] _value = [];
 
-    public RedisE2eScenario(HarnessOptions o) => _o = o;
+    public RedisE2eScenario(HarnessOptions o)
+        : base("redis-e2e") => _o = o;
 
     public LatencyRecorder Latency { get; } = new();
+
+    /// <summary>Pipelined: every XADD already due goes out in one write.</summary>
+    public override bool SendsWholeTick => true;
+
+    /// <summary>Normal: the Redis producer has always run at the default priority (on the calling thread).</summary>
+    public override ThreadPriority ProducerPriority => ThreadPriority.Normal;
 
     public static DurabilityFacts ProbeDurability(string redis)
     {
@@ -40,94 +47,23 @@ internal sealed class RedisE2eScenario
     public ScenarioOutcome Run(MeasurementWindow window)
     {
         string redis = _o.Redis!;
-        using var meter = new ThroughputMeter("redis-e2e", Latency.TakeIntervalLine);
         using var producerConnection = new RespConnection(redis);
         using var consumerConnection = new RespConnection(redis);
-        var consumer = new Thread(() => ConsumeLoop(consumerConnection, meter)) { Name = "perf-redis-consumer" };
-        var replies = new Thread(() => DrainReplies(producerConnection)) { Name = "perf-redis-replies", IsBackground = true };
-        consumer.Start();
+        _producer = producerConnection;
+        _consumer = consumerConnection;
+        var driver = new E2eDriver(_o, this, Latency);
+        var replies = new Thread(() => DrainReplies(producerConnection, driver)) { Name = "perf-redis-replies", IsBackground = true };
         replies.Start();
-        long total = (long)((_o.WarmupS + _o.DurationS) * _o.RatePerS);
-        long t0 = Stopwatch.GetTimestamp();
-        Volatile.Write(ref _recordFromTicks, t0 + (long)(_o.WarmupS * Stopwatch.Frequency));
-        meter.Start();
-        ProduceLoop(producerConnection, t0, total, window);
-        SpinWait.SpinUntil(() => Interlocked.Read(ref _delivered) >= total, TimeSpan.FromSeconds(30));
-        _producerDone = true;
-        consumer.Join();
-        double elapsed = window.End();
-        meter.Stop();
-        long recorded = Latency.Intended.TotalCount;
-        return new ScenarioOutcome
-        {
-            Messages = recorded,
-            Bytes = recorded * _o.SizeBytes,
-            ElapsedS = elapsed,
-            Missing = Math.Max(0, Interlocked.Read(ref _delivered) - Interlocked.Read(ref _received)),
-            Errors = Math.Max(0, total - Interlocked.Read(ref _delivered)),
-            FirstError = Interlocked.Read(ref _delivered) < total ? "not every XADD was answered within 30 s" : "",
-            PerSecond = meter.Series,
-            TargetRatePerS = _o.RatePerS,
-            E2eFromIntended = LatencySummary.From(Latency.Intended),
-            E2eFromSent = LatencySummary.From(Latency.Sent),
-            PacingLag = LatencySummary.From(Latency.PacingLag),
-        };
+        return driver.Run(window);
     }
 
-    private void ProduceLoop(RespConnection c, long t0, long total, MeasurementWindow window)
+    public override void Receive(E2eDriver driver)
     {
-        byte[] value = Payload.Create(_o.SizeBytes, 7);
-        var schedule = new FixedRateSchedule(t0, _o.RatePerS, _o.TickUs);
-        bool windowOpen = false;
-        long k = 0;
-        while (k < total)
-        {
-            long intended = schedule.IntendedTicks(k);
-            long now = FixedRateSchedule.WaitUntil(intended);
-            if (!windowOpen && intended >= _recordFromTicks)
-            {
-                window.Begin();
-                windowOpen = true;
-            }
-            // Every message already due goes out in one pipelined write.
-            do
-            {
-                E2eStamp.Write(value, schedule.IntendedTicks(k), now);
-                c.Append("XADD", _stream, "*", "v", value);
-                k++;
-            }
-            while (k < total && schedule.IntendedTicks(k) <= now);
-            c.Flush();
-        }
-        if (!windowOpen)
-        {
-            window.Begin();
-        }
-    }
-
-    private void DrainReplies(RespConnection c)
-    {
-        try
-        {
-            while (true)
-            {
-                c.Read();
-                Interlocked.Increment(ref _delivered);
-            }
-        }
-        catch (Exception e) when (e is System.IO.IOException or ObjectDisposedException or InvalidOperationException or NotSupportedException)
-        {
-            // The connection closes at the end of the run.
-        }
-    }
-
-    private void ConsumeLoop(RespConnection c, ThroughputMeter meter)
-    {
+        driver.ReceiverReady();
         string lastId = "0-0";
-        long doneSince = 0;
         while (true)
         {
-            object? reply = c.Call("XREAD", "BLOCK", "100", "COUNT", "1000", "STREAMS", _stream, lastId);
+            object? reply = _consumer!.Call("XREAD", "BLOCK", "100", "COUNT", "1000", "STREAMS", _stream, lastId);
             long now = Stopwatch.GetTimestamp();
             if (reply is object?[] { Length: > 0 } streams && streams[0] is object?[] { Length: 2 } s && s[1] is object?[] entries)
             {
@@ -138,29 +74,52 @@ internal sealed class RedisE2eScenario
                         throw new InvalidOperationException("unexpected XREAD reply shape");
                     }
                     lastId = Encoding.ASCII.GetString(id);
-                    if (E2eStamp.TryRead(v, out long intended, out long sent))
-                    {
-                        Interlocked.Increment(ref _received);
-                        meter.Add(1, v.Length);
-                        if (intended >= Volatile.Read(ref _recordFromTicks))
-                        {
-                            Latency.Record(intended, sent, now);
-                        }
-                    }
+                    driver.Received(v, v.Length, now);
                 }
             }
-            if (_producerDone)
+            if (driver.Finished)
             {
-                if (Interlocked.Read(ref _received) >= Interlocked.Read(ref _delivered))
-                {
-                    return;
-                }
-                doneSince = doneSince == 0 ? now : doneSince;
-                if (now - doneSince > 10 * Stopwatch.Frequency)
-                {
-                    return;
-                }
+                return;
             }
+        }
+    }
+
+    public override void StartSending(E2eDriver driver) => _value = Payload.Create(_o.SizeBytes, 7);
+
+    /// <summary>One buffer for every message: <see cref="RespConnection.Append"/> copies it into the pending write.</summary>
+    public override byte[] NextValue() => _value;
+
+    public override bool TrySend(byte[] value, long sentTicks)
+    {
+        _producer!.Append("XADD", _stream, "*", "v", value);
+        return true;
+    }
+
+    public override void EndTick() => _producer!.Flush();
+
+    public override void FlushSends(E2eDriver driver)
+    {
+        SpinWait.SpinUntil(() => driver.DeliveredCount >= driver.Total, TimeSpan.FromSeconds(30));
+        long unanswered = driver.Total - driver.DeliveredCount;
+        if (unanswered > 0)
+        {
+            driver.Failed("not every XADD was answered within 30 s", unanswered);
+        }
+    }
+
+    private static void DrainReplies(RespConnection c, E2eDriver driver)
+    {
+        try
+        {
+            while (true)
+            {
+                c.Read();
+                driver.Delivered();
+            }
+        }
+        catch (Exception e) when (e is System.IO.IOException or ObjectDisposedException or InvalidOperationException or NotSupportedException)
+        {
+            // The connection closes at the end of the run.
         }
     }
 }

@@ -13,8 +13,8 @@ namespace FastMQ.PerfHarness.Nats;
 /// The produce, consume and e2e workloads against a NATS JetStream peer (NATS.Net), for perf/compare.sh. The stream is
 /// named after <c>--topic</c> (subject = the same name), file storage, one replica. Produce: <c>--producers</c> threads,
 /// each pipelining up to <see cref="Window"/> publishes and taking their PubAcks in order. Consume: preload,
-/// then one pull consumer (no acks, as FastMQ's consumers commit nothing here) reads from the first message. e2e: the
-/// fixed-rate schedule and stamps of <see cref="E2eScenario"/>, published without waiting, read by a pull consumer.
+/// then one pull consumer (no acks, as FastMQ's consumers commit nothing here) reads from the first message. e2e:
+/// <see cref="E2eDriver"/> with <see cref="NatsE2ePeer"/> (published without waiting, read by a pull consumer).
 /// Publishing goes through <see cref="NatsPublisher"/> (core publish with a reply subject, acks read in order).
 /// </summary>
 internal sealed class NatsScenario
@@ -226,99 +226,6 @@ internal sealed class NatsScenario
             AckPolicy = ConsumerConfigAckPolicy.None,
             DeliverPolicy = ConsumerConfigDeliverPolicy.New,
         });
-        using var meter = new ThroughputMeter("nats-e2e", Latency.TakeIntervalLine);
-        using var cts = new CancellationTokenSource();
-        long received = 0;
-        long total = (long)((_o.WarmupS + _o.DurationS) * _o.RatePerS);
-        long recordFrom = long.MaxValue;
-        Task reader = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (NatsJSMsg<byte[]> m in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 4096 }, cancellationToken: cts.Token))
-                {
-                    long now = Stopwatch.GetTimestamp();
-                    if (m.Data is byte[] v && E2eStamp.TryRead(v, out long intended, out long sent))
-                    {
-                        meter.Add(1, v.Length);
-                        if (intended >= Volatile.Read(ref recordFrom))
-                        {
-                            Latency.Record(intended, sent, now);
-                        }
-                        if (Interlocked.Increment(ref received) >= total)
-                        {
-                            return;
-                        }
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-        await Task.Delay(300);
-        long t0 = Stopwatch.GetTimestamp();
-        Volatile.Write(ref recordFrom, t0 + (long)(_o.WarmupS * Stopwatch.Frequency));
-        meter.Start();
-        var producer = new Thread(() =>
-        {
-            var source = new MessageSource(_o.Sizes, 0, 1, 7);
-            var schedule = new FixedRateSchedule(t0, _o.RatePerS, _o.TickUs);
-            NatsPublisher publisher = NatsPublisher.Start(nats, _o.Topic, (_, _, error) =>
-            {
-                if (error is not null)
-                {
-                    Failed(error);
-                }
-            });
-            bool open = false;
-            try
-            {
-                for (long k = 0; k < total; k++)
-                {
-                    long intended = schedule.IntendedTicks(k);
-                    long now = FixedRateSchedule.WaitUntil(intended);
-                    if (!open && intended >= recordFrom)
-                    {
-                        window.Begin();
-                        open = true;
-                    }
-                    byte[] value = source.Next(out _, out _);
-                    E2eStamp.Write(value, intended, now);
-                    publisher.Publish(value, now);
-                }
-                if (!publisher.Drain(TimeSpan.FromSeconds(30)))
-                {
-                    Failed("not every publish was acknowledged within 30 s");
-                }
-            }
-            finally
-            {
-                publisher.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-        })
-        { Name = "perf-nats-e2e-producer", Priority = ThreadPriority.AboveNormal };
-        producer.Start();
-        producer.Join();
-        cts.CancelAfter(TimeSpan.FromSeconds(10));
-        await reader;
-        double elapsed = window.End();
-        meter.Stop();
-        long recorded = Latency.Intended.TotalCount;
-        return new ScenarioOutcome
-        {
-            Messages = recorded,
-            Bytes = recorded * _o.SizeBytes,
-            ElapsedS = elapsed,
-            Errors = Interlocked.Read(ref _errors),
-            FirstError = _firstError ?? "",
-            Missing = Math.Max(0, total - Interlocked.Read(ref received) - Interlocked.Read(ref _errors)),
-            PerSecond = meter.Series,
-            BytesPerSecond = meter.BytesSeries,
-            TargetRatePerS = _o.RatePerS,
-            E2eFromIntended = LatencySummary.From(Latency.Intended),
-            E2eFromSent = LatencySummary.From(Latency.Sent),
-            PacingLag = LatencySummary.From(Latency.PacingLag),
-        };
+        return new E2eDriver(_o, new NatsE2ePeer(_o, nats, consumer), Latency).Run(window);
     }
 }
