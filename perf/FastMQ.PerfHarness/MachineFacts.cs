@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using FastMQ.Tests.Shared;
 
 namespace FastMQ.PerfHarness;
 
@@ -47,7 +48,7 @@ internal sealed class MachineFacts
             Cores = Environment.ProcessorCount,
             Kernel = ReadTrim("/proc/sys/kernel/osrelease"),
             Runtime = RuntimeInformation.FrameworkDescription,
-            Librdkafka = $"{Confluent.Kafka.Library.VersionString} ({PerfHarness.Librdkafka.LoadedFrom})",
+            Librdkafka = $"{Confluent.Kafka.Library.VersionString} ({BundledLibrdkafka.LoadedFrom})",
             LoadAvgStart = LoadAvg(),
             MemTotalMiB = memKiB / 1024,
         };

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using FastMQ.PerfHarness.Nats;
+using FastMQ.Tests.Shared;
 using HdrHistogram;
 
 namespace FastMQ.PerfHarness;
@@ -36,7 +37,7 @@ internal static class Program
             Console.Error.WriteLine(HarnessOptions.Usage);
             return 2;
         }
-        Librdkafka.EnsureLoaded();
+        BundledLibrdkafka.EnsureLoaded();
         MachineFacts machine = MachineFacts.Read();
         DateTime started = DateTime.UtcNow;
         BrokerHost? host = null;

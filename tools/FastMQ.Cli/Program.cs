@@ -1,65 +1,28 @@
-using System;
-using System.Runtime.InteropServices;
-using System.Threading;
 using System.Threading.Tasks;
 using FastMQ.Cli.Commands;
 using FastMQ.Cli.Commands.Groups;
 using FastMQ.Cli.Commands.Topics;
-using Spectre.Console;
+using FastMQ.Tools.Shared;
 using Spectre.Console.Cli;
 
 namespace FastMQ.Cli;
 
-/// <summary>Entry point of <c>fastmq</c>: wires the commands and maps parse errors to exit code 1.</summary>
+/// <summary>Entry point of <c>fastmq</c>: wires the commands; <see cref="CommandAppRunner"/> maps parse errors to exit code 1.</summary>
 internal static class Program
 {
-    private static async Task<int> Main(string[] args)
-    {
-        using var cancel = new CancellationTokenSource();
-        // Ctrl+C and SIGTERM end consume/produce cleanly (output flushed, exit 0) instead of killing the process
-        // mid-write; `timeout 10 fastmq consume …` then still prints everything read.
-        Action<PosixSignalContext> stop = context =>
-        {
-            context.Cancel = true;
-            cancel.Cancel();
-        };
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop);
-        var app = new CommandApp();
-        app.Configure(Configure);
-        try
-        {
-            if (args.Length == 0)
-            {
-                // No command is a usage error for scripts; people still get the help text.
-                await app.RunAsync(["--help"], cancel.Token).ConfigureAwait(false);
-                return ExitCodes.Usage;
-            }
-            return await app.RunAsync(GlobalOptions.MoveLeadingToEnd(args), cancel.Token).ConfigureAwait(false);
-        }
-        catch (CommandAppException e)
-        {
-            WriteError(e.Message);
-            return ExitCodes.Usage;
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            WriteError("interrupted");
-            return ExitCodes.Interrupted;
-        }
-        catch (Exception e)
-        {
-            WriteError($"unexpected failure: {e}");
-            return ExitCodes.InternalError;
-        }
-    }
+    // Ctrl+C and SIGTERM end consume/produce cleanly (output flushed, exit 0) instead of killing the process mid-write;
+    // `timeout 10 fastmq consume …` then still prints everything read.
+    private static Task<int> Main(string[] args) => CommandAppRunner.RunAsync(
+        GlobalOptions.MoveLeadingToEnd(args),
+        "fastmq",
+        Configure,
+        usageExitCode: ExitCodes.Usage,
+        interruptedExitCode: ExitCodes.Interrupted,
+        internalErrorExitCode: ExitCodes.InternalError);
 
     private static void Configure(IConfigurator config)
     {
-        config.SetApplicationName("fastmq");
         config.SetApplicationVersion(typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-        // Parse and validation errors reach Main as exceptions, so they get exit code 1 and one error line.
-        config.PropagateExceptions();
         config.AddBranch<GlobalSettings>("topic", topic =>
         {
             topic.SetDescription("Create, list, describe, delete topics and add partitions.");
@@ -96,11 +59,5 @@ internal static class Program
             cluster.AddCommand<ClusterInfoCommand>("info")
                 .WithDescription("Brokers, cluster id, controller and supported API versions.");
         });
-    }
-
-    private static void WriteError(string message)
-    {
-        IAnsiConsole err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
     }
 }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using FastMQ.Tests.Shared;
 using CfConsumerConfig = Confluent.Kafka.ConsumerConfig;
 using CfProducerConfig = Confluent.Kafka.ProducerConfig;
 using FmConsumer = FastMQ.Client.Consumer;
@@ -65,7 +66,7 @@ internal static class ConsumerComparisonCommand
         }
         warmup = warmup < 0 ? count / 5 : warmup;
         serverDll ??= System.IO.Path.GetFullPath("src/FastMQ.Server/bin/Release/net10.0/fastmq-server.dll");
-        ConfluentNative.EnsureLoaded();
+        BundledLibrdkafka.EnsureLoaded();
         using BenchBroker? broker = bootstrap is null ? new BenchBroker(serverDll, "none", shards) : null;
         string servers = bootstrap ?? broker!.BootstrapServers;
         Console.WriteLine($"client-consume: {count:N0} x {size} B measured after {warmup:N0} warm-up records, {partitions} partition(s), broker {servers}");

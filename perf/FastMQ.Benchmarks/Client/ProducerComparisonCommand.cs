@@ -6,6 +6,7 @@ using System.Threading;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using FastMQ.Protocol.Records;
+using FastMQ.Tests.Shared;
 using CfProducerConfig = Confluent.Kafka.ProducerConfig;
 using FmProducer = FastMQ.Client.Producer;
 using FmProducerConfig = FastMQ.Client.ProducerConfig;
@@ -69,7 +70,7 @@ internal static class ProducerComparisonCommand
             // Enough for tier-1 code and for the producer's pools to have held buffer.memory once (steady state).
             warmup = Math.Max(1_000_000, 400_000_000 / Math.Max(size, 1));
         }
-        ConfluentNative.EnsureLoaded();
+        BundledLibrdkafka.EnsureLoaded();
         BenchBroker? broker = null;
         if (bootstrap is null)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using FastMQ.PerfHarness.Workload;
+using FastMQ.Protocol.Primitives;
 using Xunit;
 
 namespace FastMQ.Benchmarks.Tests.Harness;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using Confluent.Kafka;
 using FastMQ.IntegrationTests.Support;
+using FastMQ.Tests.Shared;
 
 namespace FastMQ.IntegrationTests.Groups;
 
@@ -25,7 +26,7 @@ internal static class GroupTestSupport
     public static IConsumer<byte[], byte[]> Member(string bootstrap, string group, Action<ConsumerConfig>? configure = null,
         Action<ConsumerBuilder<byte[], byte[]>>? build = null)
     {
-        Librdkafka.EnsureLoaded();
+        BundledLibrdkafka.EnsureLoaded();
         var config = new ConsumerConfig
         {
             BootstrapServers = bootstrap,

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using FastMQ.Tests.Shared;
 
 namespace FastMQ.IntegrationTests.Support;
 
@@ -10,7 +11,7 @@ public static class KafkaClients
 {
     public static IProducer<byte[], byte[]> Producer(string bootstrap, Action<ProducerConfig>? configure = null)
     {
-        Librdkafka.EnsureLoaded();
+        BundledLibrdkafka.EnsureLoaded();
         var config = new ProducerConfig
         {
             BootstrapServers = bootstrap,
@@ -25,7 +26,7 @@ public static class KafkaClients
 
     public static IConsumer<byte[], byte[]> Consumer(string bootstrap, Action<ConsumerConfig>? configure = null)
     {
-        Librdkafka.EnsureLoaded();
+        BundledLibrdkafka.EnsureLoaded();
         var config = new ConsumerConfig
         {
             BootstrapServers = bootstrap,
@@ -39,7 +40,7 @@ public static class KafkaClients
 
     public static IAdminClient Admin(string bootstrap)
     {
-        Librdkafka.EnsureLoaded();
+        BundledLibrdkafka.EnsureLoaded();
         return new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
     }
 

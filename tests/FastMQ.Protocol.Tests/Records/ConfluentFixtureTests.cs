@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using FastMQ.Protocol.Records;
 using FastMQ.Protocol.Tests.Capture;
+using FastMQ.Tests.Shared;
 using Xunit;
 
 namespace FastMQ.Protocol.Tests.Records;
@@ -25,7 +26,7 @@ public sealed class ConfluentFixtureTests
     {
         // Goal: FastMQ decodes what a real client sends today. Method: produce the fixture records with Confluent.Kafka
         // into a loopback fake broker, decode the captured batch, compare with what was produced and with the fixture.
-        string version = ConfluentCapture.EnsureBundledLibrdkafka();
+        string version = BundledLibrdkafka.EnsureLoaded();
         Assert.StartsWith("2.16.", version, StringComparison.Ordinal);
 
         byte[] batch = await ConfluentCapture.CaptureAsync(codec);

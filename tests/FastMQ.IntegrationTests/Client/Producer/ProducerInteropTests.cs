@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Confluent.Kafka;
 using FastMQ.Client;
 using FastMQ.IntegrationTests.Support;
+using FastMQ.Protocol.Primitives;
 using FastMQ.Protocol.Records;
 using Xunit;
 using Acks = FastMQ.Client.Acks;
@@ -115,7 +116,7 @@ public sealed class ProducerInteropTests : IClassFixture<ProducerInteropTests.Br
         for (int k = 0; k < 200; k++)
         {
             Assert.Equal(confluentPartition[$"k{k}"], fmPartition[$"k{k}"]);
-            Assert.Equal(JavaMurmur2.Partition(Encoding.UTF8.GetBytes($"k{k}"), 7), fmPartition[$"k{k}"]);
+            Assert.Equal(Murmur2.Partition(Encoding.UTF8.GetBytes($"k{k}"), 7), fmPartition[$"k{k}"]);
             used.Add(fmPartition[$"k{k}"]);
         }
         Assert.Equal(7, used.Count);
