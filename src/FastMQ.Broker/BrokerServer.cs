@@ -80,9 +80,24 @@ public sealed class BrokerServer : IAsyncDisposable
             useUring = false;
         }
         UringTransport? uring = useUring
-            ? new UringTransport(new NetworkOptions { MaxRequestBytes = options.SocketRequestMaxBytes }, loggerFactory.CreateLogger("FastMQ.Network"))
+            ? new UringTransport(new NetworkOptions
+            {
+                MaxRequestBytes = options.SocketRequestMaxBytes,
+                IdleSpins = options.ShardIdleSpins,
+                IdleYields = options.ShardIdleYields,
+                IdleWaitUs = options.ShardIdleWaitUs,
+            }, loggerFactory.CreateLogger("FastMQ.Network"))
             : null;
-        var shards = new ShardSet(new ShardSetOptions { ShardCount = options.Shards, IdleStrategyFactory = uring is null ? null : uring.CreateIdleStrategy }, loggerFactory);
+        var shards = new ShardSet(new ShardSetOptions
+        {
+            ShardCount = options.Shards,
+            IdleStrategyFactory = uring is null ? null : uring.CreateIdleStrategy,
+            IdleSpins = options.ShardIdleSpins,
+            IdleYields = options.ShardIdleYields,
+            // The sockets backend parks on a futex, which storage completions cannot interrupt: it keeps polling them
+            // every millisecond (fastmq.shard.idle.wait.us is the io_uring transport's sleep).
+            IdleParkMs = 1,
+        }, loggerFactory);
         context.Shards = shards;
         var states = new BrokerShard[shards.Count];
         DeviceKind preferred = options.IoBackend == "pwrite" ? DeviceKind.Pwrite : DeviceKind.IoUring;

@@ -15,6 +15,23 @@ public sealed class NetworkOptions
     /// </summary>
     public int MaxInFlightRequestsPerConnection { get; set; } = 64;
 
+    /// <summary>
+    /// io_uring transport: idle loop turns a shard spins (PAUSE) before it sleeps in its ring. Spinning shortens the
+    /// wake-up only on cores dedicated to the broker; where clients or other work share the cores it takes their CPU.
+    /// Defaults to 0.
+    /// </summary>
+    public int IdleSpins { get; set; }
+
+    /// <summary>io_uring transport: idle turns spent in sched_yield after spinning, before the sleep. Defaults to 0.</summary>
+    public int IdleYields { get; set; }
+
+    /// <summary>
+    /// io_uring transport: longest sleep of an idle shard in its ring. Network and storage completions, cross-shard
+    /// messages and the shard's timers end the sleep at once; the timeout only bounds how late a source that can only
+    /// be polled is looked at. Defaults to 1,000 µs.
+    /// </summary>
+    public int IdleWaitUs { get; set; } = 1000;
+
     /// <summary>Smallest valid frame: api key, version and correlation id (8 bytes).</summary>
     public const int MinRequestBytes = 8;
 }

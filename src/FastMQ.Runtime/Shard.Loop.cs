@@ -157,6 +157,7 @@ public sealed partial class Shard
         }
 
         IShardWorkSource[] sources = _sources;
+        _pollByNs = long.MaxValue;
         for (int i = 0; i < sources.Length; i++)
         {
             Volatile.Write(ref _activitySource, i);

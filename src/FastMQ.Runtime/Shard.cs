@@ -32,6 +32,7 @@ public sealed partial class Shard
 
     private readonly ShardSet _set;
     private readonly IClock _clock;
+    private long _pollByNs = long.MaxValue;
     private readonly ILogger _logger;
     private readonly MpscRing<ShardMessage> _mailbox;
     private readonly Outbox _outbox;
@@ -314,17 +315,43 @@ public sealed partial class Shard
 
     internal bool HasPendingInput() => !_mailbox.IsEmpty || Volatile.Read(ref _exitAllowed) != 0;
 
-    /// <summary>How long the parker may sleep: the idle strategy's limit, cut short by the next timer (0 = do not sleep).</summary>
+    /// <summary>How long the parker may sleep: the idle strategy's limit, cut short by the next timer and the turn's poll deadline (0 = do not sleep).</summary>
     internal int ParkTimeoutMs(int maxTimeoutMs)
     {
+        int timeout = maxTimeoutMs;
         long next = Timers.NextDeadlineMs;
-        if (next == long.MaxValue)
+        if (next != long.MaxValue)
         {
-            return maxTimeoutMs;
+            long remaining = next - Timers.NowMs;
+            timeout = remaining <= 0 ? 0 : (int)Math.Min(remaining, timeout);
         }
-        long remaining = next - Timers.NowMs;
-        return remaining <= 0 ? 0 : (int)Math.Min(remaining, maxTimeoutMs);
+        if (_pollByNs != long.MaxValue)
+        {
+            long remainingMs = (_pollByNs - _clock.MonotonicNs) / 1_000_000;
+            timeout = remainingMs <= 0 ? 0 : (int)Math.Min(remainingMs, timeout);
+        }
+        return timeout;
     }
+
+    /// <summary>
+    /// Called by a work source during <see cref="IShardWorkSource.DoWork"/>: it has something due at
+    /// <paramref name="deadlineNs"/> (<see cref="IClock.MonotonicNs"/>) that no event will announce, such as a
+    /// group-commit fdatasync, so the idle strategy must not sleep past it. Holds for the current turn only (sources
+    /// ask again on each turn). Shard thread only.
+    /// </summary>
+    public void PollBy(long deadlineNs)
+    {
+        if (deadlineNs < _pollByNs)
+        {
+            _pollByNs = deadlineNs;
+        }
+    }
+
+    /// <summary>The earliest <see cref="PollBy"/> deadline of the last turn; long.MaxValue when none. For idle strategies.</summary>
+    public long PollByNs => _pollByNs;
+
+    /// <summary>The shard's clock (<see cref="IClock.MonotonicNs"/>), as its turns and work sources see it.</summary>
+    public long MonotonicNs => _clock.MonotonicNs;
 
     internal void SetActivity(ShardActivity activity) => Volatile.Write(ref _activity, (int)activity);
 

@@ -70,6 +70,13 @@ public sealed class LogIoContext : IDisposable
     public int Poll() => Poll(0);
 
     /// <summary>
+    /// After <see cref="Poll()"/>: the earliest time (<see cref="IClock.MonotonicNs"/>) a log has I/O due that no completion
+    /// will announce (a group-commit fdatasync, a write retried after a full disk); long.MaxValue when none. The shard
+    /// must poll again by then even if nothing else happens.
+    /// </summary>
+    public long NextDueNs { get; private set; } = long.MaxValue;
+
+    /// <summary>
     /// A storage turn that waits for at least <paramref name="minComplete"/> completions when operations are in
     /// flight (never when none are, so it cannot wait forever). Used by the blocking waits of a log.
     /// </summary>
@@ -180,11 +187,12 @@ public sealed class LogIoContext : IDisposable
         int queuedBefore = _queuedSinceSubmit;
         int count = _dirtyCount;
         int kept = 0;
+        long nextDueNs = long.MaxValue;
         for (int i = 0; i < count; i++)
         {
             int slot = _dirty[i];
             ILogIoTarget? target = _targets[slot];
-            if (target != null && target.PumpIo(nowNs))
+            if (target != null && target.PumpIo(nowNs, ref nextDueNs))
             {
                 _dirty[kept++] = slot;
             }
@@ -199,6 +207,7 @@ public sealed class LogIoContext : IDisposable
             _dirty[kept++] = _dirty[i];
         }
         _dirtyCount = kept;
+        NextDueNs = nextDueNs;
         return _queuedSinceSubmit - queuedBefore;
     }
 

@@ -50,7 +50,7 @@ public sealed partial class PartitionLog
     /// never race on the shared last block) and, once writes completed, an fdatasync when the policy or a waiter
     /// asks for one. Returns true while something is still pending that a later turn must queue.
     /// </summary>
-    bool ILogIoTarget.PumpIo(long nowNs)
+    bool ILogIoTarget.PumpIo(long nowNs, ref long nextDueNs)
     {
         if (_closed || _faultErrno != 0)
         {
@@ -67,6 +67,19 @@ public sealed partial class PartitionLog
         bool writePending = !_writeInFlight && _writtenBytes < _active.DataBytes;
         bool syncPending = !_syncInFlight && _writtenOffset > _flushedOffset
             && (_options.CommitPolicy.Mode != CommitMode.None || _forceSyncTo > _flushedOffset);
+        // Pending on a time, not on a completion: say when, so an idle shard does not sleep past it.
+        if (writePending && _diskFull && _retryAtNs < nextDueNs)
+        {
+            nextDueNs = _retryAtNs;
+        }
+        if (syncPending && _options.CommitPolicy.Mode == CommitMode.Group)
+        {
+            long syncAtNs = _firstUnsyncedNs + _options.CommitPolicy.GroupIntervalMs * 1_000_000L;
+            if (syncAtNs < nextDueNs)
+            {
+                nextDueNs = syncAtNs;
+            }
+        }
         return writePending || syncPending;
     }
 

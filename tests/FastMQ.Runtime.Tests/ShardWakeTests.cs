@@ -94,6 +94,51 @@ public sealed class ShardWakeTests(ITestOutputHelper output)
         Assert.True(ms < 500, $"source polled {ms:F1} ms after Wake");
     }
 
+    private sealed class DeadlineSource : IShardWorkSource
+    {
+        public long DueNs;
+        public long PolledAtOrAfterDueNs;
+
+        public string Name => "deadline";
+
+        public int DoWork(Shard shard, long nowNs)
+        {
+            long due = Volatile.Read(ref DueNs);
+            if (due == 0 || Volatile.Read(ref PolledAtOrAfterDueNs) != 0)
+            {
+                return 0;
+            }
+            if (nowNs >= due)
+            {
+                Volatile.Write(ref PolledAtOrAfterDueNs, nowNs);
+                return 1;
+            }
+            // Not yet due, and nothing will announce the moment: ask to be polled by then (again on every turn).
+            shard.PollBy(due);
+            return 0;
+        }
+    }
+
+    [Fact]
+    public void PollBy_CutsTheParkShort()
+    {
+        // Goal: a source with work due at a known time (a group-commit fdatasync) is polled then although the shard
+        // parks for up to 1 s and nothing wakes it. Method: the source asks for a poll 30 ms ahead on every turn; the
+        // first poll at or after the deadline comes within 300 ms of it (it would come ~1 s late without PollBy).
+        using var set = new ShardSet(SleepyOptions());
+        var source = new DeadlineSource();
+        set[0].AddWorkSource(source);
+        set.Start();
+        Assert.True(Wait.Until(() => set[0].Activity == ShardActivity.Parked));
+        Volatile.Write(ref source.DueNs, set[0].MonotonicNs + 30_000_000);
+        set[0].Wake();
+        Assert.True(Wait.Until(() => Volatile.Read(ref source.PolledAtOrAfterDueNs) != 0));
+        set.Stop();
+        double lateMs = (source.PolledAtOrAfterDueNs - source.DueNs) / 1e6;
+        output.WriteLine($"polled {lateMs:F2} ms after the deadline");
+        Assert.InRange(lateMs, 0, 300);
+    }
+
     private sealed class TimerProbe : IShardTimerCallback, IShardWork
     {
         public long ScheduledAtMs;

@@ -33,6 +33,9 @@ public sealed class BrokerOptions
     public int MetricsPort => (int)(long)_values["fastmq.metrics.port"];
     public string MetricsHost => (string)_values["fastmq.metrics.host"];
     public int ShardStallThresholdMs => (int)(long)_values["fastmq.shard.stall.threshold.ms"];
+    public int ShardIdleSpins => (int)(long)_values["fastmq.shard.idle.spins"];
+    public int ShardIdleYields => (int)(long)_values["fastmq.shard.idle.yields"];
+    public int ShardIdleWaitUs => (int)(long)_values["fastmq.shard.idle.wait.us"];
 
     /// <summary>The broker-wide defaults of the topic-level settings.</summary>
     public TopicConfig DefaultTopicConfig { get; private set; } = null!;

@@ -46,6 +46,9 @@ public static class BrokerSettings
         new("fastmq.tail.cache.bytes", "1048576", "FastMQ: per-partition in-memory tail cache (the O_DIRECT write buffer) serving the newest data.", v => L("fastmq.tail.cache.bytes", v, 65536, int.MaxValue)),
         new("fastmq.metrics.port", "9464", "FastMQ: port of the Prometheus /metrics endpoint; 0 = no endpoint. If the default port is taken the broker runs without it (warning); an explicitly set port that cannot be bound fails start-up.", v => L("fastmq.metrics.port", v, 0, 65535)),
         new("fastmq.metrics.host", "127.0.0.1", "FastMQ: address the /metrics endpoint binds: 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or a host name.", v => v),
+        new("fastmq.shard.idle.spins", "0", "FastMQ: loop turns an idle shard spins before it sleeps; worth raising only when the broker has cores to itself (spinning takes the CPU that clients on the same cores need).", v => L("fastmq.shard.idle.spins", v, 0, 1_000_000)),
+        new("fastmq.shard.idle.yields", "0", "FastMQ: loop turns an idle shard yields (sched_yield) after spinning, before it sleeps.", v => L("fastmq.shard.idle.yields", v, 0, 1_000_000)),
+        new("fastmq.shard.idle.wait.us", "1000", "FastMQ: longest sleep of an idle shard on the io_uring transport; network and storage completions, cross-shard messages, timers and group-commit deadlines end it earlier (the sockets transport parks 1 ms at most).", v => L("fastmq.shard.idle.wait.us", v, 1, 1_000_000)),
         new("fastmq.shard.stall.threshold.ms", "500", "FastMQ: a shard whose loop turn runs longer than this is logged as stalled (once per stall, with what it was doing) and counted; 0 = no stall detector.", v => L("fastmq.shard.stall.threshold.ms", v, 0, int.MaxValue)),
     ];
 

@@ -65,7 +65,16 @@ internal sealed class BrokerShard : IShardWorkSource
 
     public int DoWork(Shard shard, long nowNs)
     {
-        int work = Io.LogCount > 0 ? Io.Poll() : 0;
+        int work = 0;
+        if (Io.LogCount > 0)
+        {
+            work = Io.Poll();
+            if (Io.NextDueNs != long.MaxValue)
+            {
+                // A group-commit sync is due then: no completion will wake the shard for it.
+                shard.PollBy(Io.NextDueNs);
+            }
+        }
         for (int i = _active.Count - 1; i >= 0; i--)
         {
             Partition p = _active[i];

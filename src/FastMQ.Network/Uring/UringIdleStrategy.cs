@@ -1,55 +1,66 @@
-using System.Diagnostics;
 using System.Threading;
 using FastMQ.Runtime;
 
 namespace FastMQ.Network.Uring;
 
 /// <summary>
-/// Idle strategy for a shard whose sockets live on its network ring: spin, then yield, then sleep inside
-/// io_uring_enter until a network completion arrives or a short timeout passes, instead of the futex park (which a
-/// socket event cannot interrupt). Owned by one shard.
+/// Idle strategy for a shard whose sockets live on its network ring: optionally spin, then yield, then sleep inside
+/// io_uring_enter until a completion arrives, a message is posted, the next timer is due, or a timeout passes (the
+/// futex park could not be interrupted by a socket event). Owned by one shard.
 /// </summary>
 /// <remarks>
-/// A mailbox message or <see cref="Shard.Wake"/> ends the ring wait at once: the wait is announced with
+/// <para>Waking: a mailbox message or <see cref="Shard.Wake"/> ends the ring wait at once: the wait is announced with
 /// <see cref="Shard.TryBeginExternalWait"/>, and a poster that finds the shard asleep writes the shard's eventfd, on
 /// which a READ is always armed on this ring (<see cref="UringShardNetwork.Signal"/>). The broker registers the same
 /// eventfd with the shard's storage ring (<see cref="UringTransport.LinkCompletionWake"/>), so write and fdatasync
-/// completions end the wait too. The timeout remains for work that sources find by polling: <c>busyWaitUs</c>
-/// (50 µs) while the shard did work in the last 2 ms, then <c>idleWaitUs</c> (1 ms) once it has been idle longer, so
-/// an idle broker costs ~1,000 wake-ups per second per shard. The wait is also cut short by the shard's next timer.
+/// completions end the wait too; the next shard timer and the turn's <see cref="Shard.PollByNs"/> (a group-commit
+/// fdatasync coming due) cut it short. The timeout (<c>waitUs</c>, 1 ms by default) only bounds how late a source
+/// that can only be polled is looked at; where storage completions cannot be signalled, the transport shortens it
+/// (<see cref="LimitWait"/>).</para>
+/// <para>Why no spinning by default: measured on a 2-core machine with clients beside the broker (docs/PERF.md,
+/// "Shard idle strategy"), 64 spins + 16 yields + a 50 µs re-check doubled the broker's CPU at 20,000 msg/s and
+/// raised the e2e p99 from about 1.8 to 3.5–4 ms, because the spinning shards took the cores the clients needed;
+/// a purely event-driven sleep also gave 5 % more produce throughput. Spinning still pays on cores dedicated to the
+/// broker, hence <c>fastmq.shard.idle.spins</c>/<c>yields</c>.</para>
 /// </remarks>
 public sealed class UringIdleStrategy : IIdleStrategy
 {
-    public const int DefaultBusyWaitUs = 50;
-    public const int DefaultIdleWaitUs = 1000;
-
-    /// <summary>Time without work after which the long wait applies.</summary>
-    private const long BusyWindowNs = 2_000_000;
+    public const int DefaultWaitUs = 1000;
 
     private readonly Shard _shard;
     private readonly UringShardNetwork _network;
     private readonly int _maxSpins;
     private readonly int _maxYields;
-    private readonly long _busyWaitNs;
-    private readonly long _idleWaitNs;
-    private readonly long _busyWindowTicks;
+    private long _waitNs;
     private int _idleTurns;
-    private long _lastWorkTicks;
 
-    public UringIdleStrategy(Shard shard, UringShardNetwork network, int maxSpins = BackoffIdleStrategy.DefaultMaxSpins,
-        int maxYields = BackoffIdleStrategy.DefaultMaxYields, int busyWaitUs = DefaultBusyWaitUs, int idleWaitUs = DefaultIdleWaitUs)
+    public UringIdleStrategy(Shard shard, UringShardNetwork network, int maxSpins = 0, int maxYields = 0, int waitUs = DefaultWaitUs)
     {
-        if (busyWaitUs < 1 || idleWaitUs < 1)
+        if (maxSpins < 0 || maxYields < 0)
         {
-            Core.ThrowHelper.ArgumentOutOfRange(nameof(busyWaitUs), $"waits must be ≥ 1 µs, were {busyWaitUs} and {idleWaitUs}");
+            Core.ThrowHelper.ArgumentOutOfRange(nameof(maxSpins), $"spin and yield counts must be ≥ 0, were {maxSpins} and {maxYields}");
+        }
+        if (waitUs < 1)
+        {
+            Core.ThrowHelper.ArgumentOutOfRange(nameof(waitUs), $"the idle wait must be ≥ 1 µs, was {waitUs}");
         }
         _shard = shard;
         _network = network;
         _maxSpins = maxSpins;
         _maxYields = maxYields;
-        _busyWaitNs = busyWaitUs * 1000L;
-        _idleWaitNs = idleWaitUs * 1000L;
-        _busyWindowTicks = BusyWindowNs * Stopwatch.Frequency / 1_000_000_000;
+        _waitNs = waitUs * 1000L;
+    }
+
+    /// <summary>Longest ring wait now, in microseconds.</summary>
+    public long WaitUs => Volatile.Read(ref _waitNs) / 1000;
+
+    /// <summary>Caps the ring wait at <paramref name="waitUs"/> (a work source of the shard cannot wake it). Before the shard starts.</summary>
+    public void LimitWait(int waitUs)
+    {
+        if (waitUs >= 1 && waitUs * 1000L < _waitNs)
+        {
+            Volatile.Write(ref _waitNs, waitUs * 1000L);
+        }
     }
 
     public void Idle(int workCount)
@@ -60,11 +71,6 @@ public sealed class UringIdleStrategy : IIdleStrategy
             return;
         }
         int turns = _idleTurns;
-        if (turns == 0)
-        {
-            // First idle turn after work: when the busy spell ended (one vDSO clock read per spell, not per turn).
-            _lastWorkTicks = Stopwatch.GetTimestamp();
-        }
         if (turns < _maxSpins)
         {
             _idleTurns = turns + 1;
@@ -77,8 +83,18 @@ public sealed class UringIdleStrategy : IIdleStrategy
         }
         else if (_shard.MailboxCount == 0)
         {
-            _idleTurns = _maxSpins + _maxYields + 1; // stays in this branch; keeps the spell's start (no spin/yield configured)
-            long waitNs = Stopwatch.GetTimestamp() - _lastWorkTicks < _busyWindowTicks ? _busyWaitNs : _idleWaitNs;
+            long waitNs = _waitNs;
+            long pollBy = _shard.PollByNs;
+            if (pollBy != long.MaxValue)
+            {
+                // A work source has something due then (a group-commit fdatasync) that no completion will announce.
+                long remainingNs = pollBy - _shard.MonotonicNs;
+                if (remainingNs <= 0)
+                {
+                    return;
+                }
+                waitNs = remainingNs < waitNs ? remainingNs : waitNs;
+            }
             long next = _shard.Timers.NextDeadlineMs;
             if (next != long.MaxValue)
             {
@@ -97,9 +113,5 @@ public sealed class UringIdleStrategy : IIdleStrategy
         }
     }
 
-    public void Reset()
-    {
-        _idleTurns = 0;
-        _lastWorkTicks = Stopwatch.GetTimestamp();
-    }
+    public void Reset() => _idleTurns = 0;
 }

@@ -33,6 +33,7 @@ public sealed class UringTransport : IDisposable
     private readonly ILogger _logger;
     private readonly ReceiveBufferPool _buffers;
     private UringShardNetwork?[] _networks = [];
+    private UringIdleStrategy?[] _idle = [];
     private Socket[] _listeners = [];
     private long _nextConnectionId;
 
@@ -73,6 +74,7 @@ public sealed class UringTransport : IDisposable
         if (index >= _networks.Length)
         {
             Array.Resize(ref _networks, index + 1);
+            Array.Resize(ref _idle, index + 1);
         }
         // 4096 entries: each connection has at most two operations in flight, and a full SQ is submitted on the spot.
         if (!TryCreateRing(4096, out IoUring? ring, out string? reason))
@@ -82,13 +84,16 @@ public sealed class UringTransport : IDisposable
         var network = new UringShardNetwork(index, ring!, _options, _buffers, _logger);
         _networks[index] = network;
         network.EnableWake(shard);
-        return new UringIdleStrategy(shard, network);
+        var idle = new UringIdleStrategy(shard, network, _options.IdleSpins, _options.IdleYields, _options.IdleWaitUs);
+        _idle[index] = idle;
+        return idle;
     }
 
     /// <summary>
     /// Lets another ring of <paramref name="shardIndex"/> (its storage device) wake the shard's idle wait on every
     /// completion: <paramref name="register"/> receives the shard's wake eventfd and returns whether it registered it.
-    /// Call after <see cref="CreateIdleStrategy"/> and before the set starts.
+    /// When it could not, the shard's idle wait is capped at <see cref="UnlinkedWaitUs"/> so those completions are
+    /// still noticed promptly. Call after <see cref="CreateIdleStrategy"/> and before the set starts.
     /// </summary>
     public bool LinkCompletionWake(int shardIndex, Func<int, bool> register)
     {
@@ -96,8 +101,16 @@ public sealed class UringTransport : IDisposable
         UringShardNetwork network = _networks.Length > shardIndex && _networks[shardIndex] is { } n
             ? n
             : throw new InvalidOperationException($"shard {shardIndex} has no network ring");
-        return network.WakeEventFd >= 0 && register(network.WakeEventFd);
+        bool linked = network.WakeEventFd >= 0 && register(network.WakeEventFd);
+        if (!linked)
+        {
+            _idle[shardIndex]?.LimitWait(UnlinkedWaitUs);
+        }
+        return linked;
     }
+
+    /// <summary>Idle wait of a shard whose storage completions cannot wake it (polled this often instead).</summary>
+    public const int UnlinkedWaitUs = 50;
 
     /// <summary>Registers each shard's network as a work source; call before the set starts.</summary>
     public void Attach(ShardSet shards)
