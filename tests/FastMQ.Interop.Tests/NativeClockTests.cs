@@ -1,0 +1,63 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using Xunit;
+
+namespace FastMQ.Interop.Tests;
+
+public class NativeClockTests
+{
+    [Fact]
+    public void Stopwatch_CountsMonotonicNanoseconds()
+    {
+        // Goal: paced senders may hand Stopwatch timestamps to SleepUntil. Method: on Linux .NET the Stopwatch must
+        // tick in nanoseconds of CLOCK_MONOTONIC: one clock_gettime read lies between two Stopwatch reads.
+        Assert.True(NativeClock.StopwatchIsMonotonicNs);
+        long before = Stopwatch.GetTimestamp();
+        long mono = NativeClock.MonotonicNs;
+        long after = Stopwatch.GetTimestamp();
+        Assert.InRange(mono, before, after);
+    }
+
+    [Fact]
+    public void SleepUntil_WakesAfterTheDeadline_AndReturnsAtOnceForAPastOne()
+    {
+        // Goal: an absolute sleep never returns early and wakes close to the deadline with a 1 ns timer slack.
+        // Method: on a fresh thread, 50 sleeps to deadlines 300 µs apart; none returns before its deadline, the median
+        // lateness is far below Thread.Sleep's millisecond (asserted < 500 µs on this shared machine); a deadline in
+        // the past returns without sleeping; the slack setting reads back.
+        long[] lateNs = new long[50];
+        long pastReturnNs = 0;
+        long slack = 0;
+        var thread = new Thread(() =>
+        {
+            NativeClock.SetTimerSlackNs(1);
+            slack = NativeClock.GetTimerSlackNs();
+            long next = NativeClock.MonotonicNs + 300_000;
+            for (int i = 0; i < lateNs.Length; i++)
+            {
+                NativeClock.SleepUntil(next);
+                lateNs[i] = NativeClock.MonotonicNs - next;
+                next += 300_000;
+            }
+            long start = NativeClock.MonotonicNs;
+            NativeClock.SleepUntil(start - 1_000_000);
+            pastReturnNs = NativeClock.MonotonicNs - start;
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Equal(1, slack);
+        Assert.All(lateNs, l => Assert.True(l >= 0, $"woke {-l} ns before the deadline"));
+        Array.Sort(lateNs);
+        Assert.True(lateNs[lateNs.Length / 2] < 500_000, $"median lateness {lateNs[lateNs.Length / 2] / 1000} µs");
+        Assert.True(pastReturnNs < 5_000_000, $"a past deadline slept {pastReturnNs / 1000} µs");
+    }
+
+    [Fact]
+    public void SetTimerSlack_RejectsZero()
+    {
+        // Goal: a zero slack (which would reset to the default) is refused with a clear error. Method: call with 0.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => NativeClock.SetTimerSlackNs(0));
+        Assert.Contains("at least 1 ns", e.Message, StringComparison.Ordinal);
+    }
+}
