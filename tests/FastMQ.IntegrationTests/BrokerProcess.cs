@@ -37,8 +37,42 @@ public sealed class BrokerProcess : IDisposable
 
     public int Pid => _process?.Id ?? -1;
 
-    /// <summary>Everything the broker printed so far (stdout and stderr), for assertions and failure messages.</summary>
+    /// <summary>
+    /// Everything the broker printed so far (stdout and stderr), for assertions and failure messages. The lines arrive
+    /// through pipes read asynchronously, so a line the broker has just printed may not be here yet: wait for it with
+    /// <see cref="WaitForOutput"/>. Complete once the process has exited and was waited for (<see cref="StopGracefully"/>,
+    /// <see cref="Kill"/>); while it runs, a line is certainly here only if a later line of the same stream is (the broker
+    /// logs everything through one ordered queue onto stdout; <see cref="Start"/> returns after "FastMQ broker ready").
+    /// </summary>
     public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>Default bound of <see cref="WaitForOutput"/>: generous, since CI shares two cores with other work.</summary>
+    public static readonly TimeSpan OutputTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Waits until <see cref="Output"/> contains <paramref name="text"/> (at most <paramref name="timeout"/>, default
+    /// <see cref="OutputTimeout"/>); false if it never did. Callers assert on <see cref="Output"/> afterwards, so a failure
+    /// shows what arrived. Only for text that must appear: waiting for a line not to appear proves nothing.
+    /// </summary>
+    public bool WaitForOutput(string text, TimeSpan? timeout = null)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process is { HasExited: true })
+            {
+                // Nothing more can come once the readers have seen the end of both pipes.
+                _process.WaitForExit();
+                return Output.Contains(text, StringComparison.Ordinal);
+            }
+            if (sw.Elapsed > (timeout ?? OutputTimeout))
+            {
+                return false;
+            }
+            Thread.Sleep(20);
+        }
+        return true;
+    }
 
     public static string ServerDll
     {
@@ -105,10 +139,14 @@ public sealed class BrokerProcess : IDisposable
         {
             if (_process.HasExited)
             {
+                // The reason is among the last lines: let the asynchronous readers deliver them first.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"fastmq-server exited with {_process.ExitCode} before it was ready:\n{Output}");
             }
             if (sw.Elapsed > TimeSpan.FromSeconds(60))
             {
+                // The constructor throws, so no one would dispose it: do not leave it running.
+                Kill();
                 throw new TimeoutException($"fastmq-server not ready after 60 s:\n{Output}");
             }
         }
@@ -117,9 +155,15 @@ public sealed class BrokerProcess : IDisposable
     /// <summary>SIGTERM and wait: the broker finishes in-flight requests, flushes and writes its clean-shutdown markers.</summary>
     public int StopGracefully(TimeSpan? timeout = null)
     {
-        if (_process is null || _process.HasExited)
+        if (_process is null)
         {
-            return _process?.ExitCode ?? 0;
+            return 0;
+        }
+        if (_process.HasExited)
+        {
+            // It stopped on its own: still drain the readers, so Output is complete on return.
+            _process.WaitForExit();
+            return _process.ExitCode;
         }
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -129,24 +173,31 @@ public sealed class BrokerProcess : IDisposable
         {
             throw new TimeoutException($"fastmq-server did not stop after SIGTERM:\n{Output}");
         }
+        // The timed wait does not wait for the asynchronous readers; this one returns once both pipes reached their end.
         _process.WaitForExit();
         return _process.ExitCode;
     }
 
-    /// <summary>SIGKILL: no chance to flush or mark a clean shutdown.</summary>
+    /// <summary>SIGKILL: no chance to flush or mark a clean shutdown. On return the process is gone and Output complete.</summary>
     public void Kill()
     {
-        if (_process is { HasExited: false })
+        if (_process is null)
+        {
+            return;
+        }
+        if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: false);
-            _process.WaitForExit();
         }
+        // Also when it had exited on its own: the readers may still hold its last lines.
+        _process.WaitForExit();
     }
 
     public void Dispose()
     {
         Kill();
         _process?.Dispose();
+        _process = null;
         if (_ownsDataDir)
         {
             try

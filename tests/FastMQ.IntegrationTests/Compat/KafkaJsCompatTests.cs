@@ -123,6 +123,8 @@ public sealed class KafkaJsCompatTests(KafkaJsBrokerFixture fixture) : IClassFix
         run.AssertNoErrorResponses();
         Assert.Equal(KafkaJsBrokerFixture.DefaultPartitions, run.Int("partitions"));
         AssertOffsetsTotal(run, count);
+        // The broker logs the creation before it answers, but the line reaches this process through a pipe: wait for it.
+        _broker.WaitForOutput($"Created topic {topic}");
         Assert.Contains($"Created topic {topic}", _broker.Output, System.StringComparison.Ordinal);
 
         KafkaJsResult read = KafkaJsDriver.Run(_broker, "read", topic, "--count", "10");

@@ -1,8 +1,6 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Threading;
 using FastMQ.Protocol.Messages;
 using Xunit;
 
@@ -265,17 +263,7 @@ public abstract class BadInputTests<TBroker> : IClassFixture<TBroker>
         CheckMetadata(c, 42);
     }
 
-    /// <summary>The broker's log mentions <paramref name="text"/> (log lines are written asynchronously: wait a little).</summary>
-    private void AssertLogged(string text)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!_broker.Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (sw.Elapsed > TimeSpan.FromSeconds(5))
-            {
-                Assert.Fail($"the broker did not log \"{text}\"; output:\n{_broker.Output}");
-            }
-            Thread.Sleep(20);
-        }
-    }
+    /// <summary>The broker's log mentions <paramref name="text"/> (log lines reach the test asynchronously: wait for it).</summary>
+    private void AssertLogged(string text) =>
+        Assert.True(_broker.WaitForOutput(text), $"the broker did not log \"{text}\"; output:\n{_broker.Output}");
 }

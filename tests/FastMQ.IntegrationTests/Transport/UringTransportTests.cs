@@ -122,10 +122,8 @@ public sealed class UringTransportTests : IClassFixture<UringTransportTests.Brok
 
     private void AssertLogged(string text)
     {
-        for (int i = 0; i < 50 && !_broker.Output.Contains(text, StringComparison.Ordinal); i++)
-        {
-            System.Threading.Thread.Sleep(100);
-        }
+        // The log line travels through a pipe and an asynchronous reader: wait for it (bounded), then assert.
+        _broker.WaitForOutput(text);
         Assert.Contains(text, _broker.Output, StringComparison.Ordinal);
     }
 }
