@@ -277,7 +277,11 @@ public sealed class MetricsEndpointTests : IClassFixture<MetricsEndpointTests.Br
         using Process process = Process.Start(psi)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "the broker kept running although its metrics port was taken");
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the broker kept running although its metrics port was taken");
+        }
         string output = await stdout + await stderr;
         try
         {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace FastMQ.IntegrationTests.Client.Consumer;
@@ -11,7 +12,7 @@ namespace FastMQ.IntegrationTests.Client.Consumer;
 public sealed class ReadmeExamplesTests
 {
     [Fact]
-    public void ReadmeCsharpBlocks_CompileAgainstFastMqClient()
+    public async Task ReadmeCsharpBlocks_CompileAgainstFastMqClient()
     {
         // Goal: every ```csharp block of the client README (producer, consumer, dead-letter examples) compiles as
         // written, with warnings as errors and nullable on. Method: extract the blocks into a temporary project that
@@ -58,7 +59,10 @@ public sealed class ReadmeExamplesTests
                 psi.ArgumentList.Add(a);
             }
             using Process build = Process.Start(psi)!;
-            string output = build.StandardOutput.ReadToEnd() + build.StandardError.ReadToEnd();
+            // Both streams at once: reading one to its end first could block on the other's full pipe.
+            Task<string> stdout = build.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = build.StandardError.ReadToEndAsync();
+            string output = await stdout + await stderr;
             Assert.True(build.WaitForExit(TimeSpan.FromMinutes(3)), "dotnet build of the README examples did not finish");
             Assert.True(build.ExitCode == 0, "README examples do not compile:\n" + output);
             Assert.True(File.Exists(Path.Combine(dir, "bin", "Debug", "net10.0", "ReadmeExamples.dll")), output);
