@@ -75,12 +75,17 @@ public sealed class Producer : IDisposable, IAsyncDisposable
             _metadata.Dispose();
             throw;
         }
-        ProducerId = producerId;
         _sender.Start(producerId, epoch);
     }
 
-    /// <summary>The producer id the broker granted (idempotence), or -1.</summary>
-    public long ProducerId { get; private set; } = -1;
+    /// <summary>
+    /// The producer id the broker granted (idempotence), or -1. It changes only if an epoch bump (see the remarks of
+    /// <see cref="ProducerConfig.EnableIdempotence"/>) exhausts the epochs of the current id.
+    /// </summary>
+    public long ProducerId => _sender.ProducerId;
+
+    /// <summary>The producer epoch batches are sent with now (idempotence), or -1; tests read it.</summary>
+    internal short ProducerEpoch => _sender.ProducerEpoch;
 
     /// <summary>Bytes of batch buffers in use now (bounded by <see cref="ProducerConfig.BufferMemory"/>).</summary>
     public long BufferedBytes => _accumulator.Memory.Used;

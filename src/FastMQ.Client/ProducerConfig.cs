@@ -39,7 +39,9 @@ public sealed class ProducerConfig : ClientConfig
     /// Idempotent producer (<c>enable.idempotence</c>): a producer id and per-partition sequence numbers let the broker
     /// drop duplicates of retried batches, so retries neither duplicate nor reorder records. Requires acks=all.
     /// </summary>
-    /// <remarks>Defaults to true.</remarks>
+    /// <remarks>Defaults to true. A batch that fails for good after getting its sequence numbers (or an
+    /// UNKNOWN_PRODUCER_ID answer) makes the producer bump its epoch and restart every partition's sequence at 0, so
+    /// later records are still delivered in order (KIP-360).</remarks>
     public bool EnableIdempotence { get; set; } = true;
 
     /// <summary>Produce requests in flight per broker connection (<c>max.in.flight.requests.per.connection</c>); at most 5 with idempotence.</summary>

@@ -45,6 +45,7 @@ internal static class KafkaErrorNames
         names[43] = "UNSUPPORTED_FOR_MESSAGE_FORMAT";
         names[44] = "POLICY_VIOLATION";
         names[56] = "KAFKA_STORAGE_ERROR";
+        names[59] = "UNKNOWN_PRODUCER_ID";
         names[73] = "TOPIC_DELETION_DISABLED";
         return names.ToFrozenDictionary();
     }

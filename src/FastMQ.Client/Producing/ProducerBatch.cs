@@ -64,6 +64,13 @@ internal sealed class ProducerBatch
     public string? ResultMessage;
     public bool HasResult;
 
+    /// <summary>
+    /// A send of this batch ended without an answer that rules out its append (connection lost, timeout, no result
+    /// for the partition), and no later answer has ruled it out since: the broker may hold it under its current
+    /// sequence number, so it must not be given a new one.
+    /// </summary>
+    public bool OutcomeUnknown;
+
     public ProducerBatch(RecordMetaPool metaPool)
     {
         _metaPool = metaPool;
@@ -88,6 +95,7 @@ internal sealed class ProducerBatch
         Attempts = 0;
         RetryNotBeforeTicks = 0;
         HasResult = false;
+        OutcomeUnknown = false;
         ResultMessage = null;
         // Published to other threads only through the lane slot and the later EndAppend (a release write).
         _word = (generation << 2) | Appending;
@@ -244,7 +252,8 @@ internal sealed class ProducerBatch
 
     /// <summary>
     /// Sender, once per batch: compresses the records if asked and fills the header (producer id, epoch, sequence,
-    /// counts, timestamps, CRC-32C). The batch is then its <see cref="Segment"/>s in order, resent byte for byte on retries.
+    /// counts, timestamps, CRC-32C). The batch is then its <see cref="Segment"/>s in order, resent byte for byte on retries
+    /// (only an epoch bump changes its producer fields, through <see cref="Restamp"/>).
     /// </summary>
     public void Seal(long producerId, short producerEpoch, int baseSequence, CompressionCodec codec,
         RecordCompressor compressor, ArrayBufferWriter<byte> scratch, ArrayBufferWriter<byte> compressed, BufferMemory memory)
@@ -276,7 +285,6 @@ internal sealed class ProducerBatch
             Length = RecordBatchDescriptor.HeaderSize;
             Write(compressed.WrittenSpan);
         }
-        BaseSequence = baseSequence;
         Span<byte> h = _chunks[0].AsSpan(0, RecordBatchDescriptor.HeaderSize);
         BinaryPrimitives.WriteInt64BigEndian(h[RecordBatchDescriptor.BaseOffsetOffset..], 0);
         BinaryPrimitives.WriteInt32BigEndian(h[RecordBatchDescriptor.BatchLengthOffset..], Length - RecordBatchDescriptor.LogOverhead);
@@ -286,10 +294,23 @@ internal sealed class ProducerBatch
         BinaryPrimitives.WriteInt32BigEndian(h[RecordBatchDescriptor.LastOffsetDeltaOffset..], Count - 1);
         BinaryPrimitives.WriteInt64BigEndian(h[RecordBatchDescriptor.BaseTimestampOffset..], BaseTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(h[RecordBatchDescriptor.MaxTimestampOffset..], MaxTimestamp);
+        BinaryPrimitives.WriteInt32BigEndian(h[RecordBatchDescriptor.RecordsCountOffset..], Count);
+        Sealed = true;
+        Restamp(producerId, producerEpoch, baseSequence);
+    }
+
+    /// <summary>
+    /// Sender, on a sealed batch: writes the producer id, epoch and base sequence into the header and recomputes the
+    /// CRC. Used by <see cref="Seal"/> and, after an epoch bump, to re-sequence a batch the broker never appended.
+    /// </summary>
+    public void Restamp(long producerId, short producerEpoch, int baseSequence)
+    {
+        Debug.Assert(Sealed);
+        BaseSequence = baseSequence;
+        Span<byte> h = _chunks[0].AsSpan(0, RecordBatchDescriptor.HeaderSize);
         BinaryPrimitives.WriteInt64BigEndian(h[RecordBatchDescriptor.ProducerIdOffset..], producerId);
         BinaryPrimitives.WriteInt16BigEndian(h[RecordBatchDescriptor.ProducerEpochOffset..], producerEpoch);
         BinaryPrimitives.WriteInt32BigEndian(h[RecordBatchDescriptor.BaseSequenceOffset..], baseSequence);
-        BinaryPrimitives.WriteInt32BigEndian(h[RecordBatchDescriptor.RecordsCountOffset..], Count);
         // The CRC covers attributes through the end of the batch, across the chunks.
         uint crc = 0xFFFFFFFFu;
         for (int i = 0; i < SegmentCount; i++)
@@ -298,7 +319,6 @@ internal sealed class ProducerBatch
             crc = Crc32C.Append(crc, i == 0 ? segment[RecordBatchDescriptor.AttributesOffset..] : segment);
         }
         BinaryPrimitives.WriteUInt32BigEndian(h[RecordBatchDescriptor.CrcOffset..], ~crc);
-        Sealed = true;
     }
 
     /// <summary>The delivery data of record <paramref name="index"/>.</summary>

@@ -67,9 +67,22 @@ internal sealed class ProducerMetadata : IDisposable
     }
 
     /// <summary>Asks any broker for a producer id and epoch (idempotent producer).</summary>
-    public (long ProducerId, short Epoch) InitProducerId(TimeSpan timeout)
+    public (long ProducerId, short Epoch) InitProducerId(TimeSpan timeout) => InitProducerId(-1, -1, timeout);
+
+    /// <summary>
+    /// Asks any broker for the next epoch of <paramref name="producerId"/> (KIP-360: InitProducerId v3+ carries the
+    /// current id and epoch; the answer is the same id with the epoch plus one, or a new id once the epoch is used up).
+    /// With -1/-1, or from a broker without v3, the answer is a new id at epoch 0, which restarts sequences just as well.
+    /// </summary>
+    public (long ProducerId, short Epoch) InitProducerId(long producerId, short producerEpoch, TimeSpan timeout)
     {
-        var request = new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = -1 };
+        var request = new InitProducerIdRequest
+        {
+            TransactionalId = null,
+            TransactionTimeoutMs = -1,
+            ProducerId = producerId,
+            ProducerEpoch = producerEpoch,
+        };
         DateTime deadline = DateTime.UtcNow + timeout;
         lock (_gate)
         {

@@ -75,7 +75,9 @@ internal sealed partial class ProducerSender
         ProducerBatch? retry = partition.RetryHead;
         if (retry is not null)
         {
-            if (partition.InFlight > 0 || retry.RetryNotBeforeTicks > now)
+            // While an epoch bump waits, only a batch that may already be in the log goes out (under its old
+            // numbers), to learn whether it is; the rest wait to be re-sequenced.
+            if (partition.InFlight > 0 || retry.RetryNotBeforeTicks > now || (_epochBumpWanted && !retry.OutcomeUnknown))
             {
                 return null;
             }
@@ -83,7 +85,7 @@ internal sealed partial class ProducerSender
             retry.Next = null;
             return retry;
         }
-        if (partition.InFlight >= _maxInFlight)
+        if (_epochBumpWanted || partition.InFlight >= _maxInFlight)
         {
             return null;
         }
@@ -97,8 +99,7 @@ internal sealed partial class ProducerSender
         if (_idempotent)
         {
             sequence = partition.NextSequence;
-            // Sequence numbers wrap to 0 after int.MaxValue, as the Java client's do.
-            partition.NextSequence = (int)(((long)sequence + batch.Count) & int.MaxValue);
+            partition.NextSequence = NextSequenceAfter(sequence, batch.Count);
         }
         batch.Seal(_producerId, _producerEpoch, sequence, _codec, _compressor, _scratch, _compressed, _accumulator.Memory);
         return batch;
@@ -146,6 +147,7 @@ internal sealed partial class ProducerSender
         {
             request.Batches[i].Partition.InFlight++;
         }
+        _inFlightBatches += request.Count;
         try
         {
             connection.Send(ApiKey.Produce, version, ref body, this, request.Id);

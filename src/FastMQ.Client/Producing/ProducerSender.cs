@@ -24,12 +24,15 @@ namespace FastMQ.Client.Producing;
 /// bytes) across resends. Resends of a partition go out in sequence order and only once nothing of that partition is
 /// in flight, so a retried batch can never overtake, or be overtaken by, another of the same partition. A broker that
 /// already has a resent batch answers DUPLICATE_SEQUENCE_NUMBER (reported as delivered, offset -1) or, as FastMQ and
-/// Kafka do for recent batches, the original offset.</para>
+/// Kafka do for recent batches, the original offset. A batch that fails for good after getting its sequence number
+/// leaves a hole that an epoch bump closes (ProducerSender.Epoch.cs).</para>
 /// </remarks>
 internal sealed partial class ProducerSender : IResponseSink, IDisposable
 {
     private const ErrorCode NetworkException = (ErrorCode)13;
     private const ErrorCode BrokerNotAvailable = (ErrorCode)8;
+    /// <summary>UNKNOWN_PRODUCER_ID: the broker has no state for the producer id (Kafka sends it; FastMQ does not).</summary>
+    private const ErrorCode UnknownProducerId = (ErrorCode)59;
 
     private readonly ProducerMetadata _metadata;
     private readonly RecordAccumulator _accumulator;
@@ -86,6 +89,12 @@ internal sealed partial class ProducerSender : IResponseSink, IDisposable
     public long CallbackFailures => Interlocked.Read(ref _callbackFailures);
 
     public bool IsSenderThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Any thread: the producer id batches are sealed with now (-1 without idempotence).</summary>
+    public long ProducerId => Volatile.Read(ref _producerId);
+
+    /// <summary>Any thread: the producer epoch batches are sealed with now (-1 without idempotence).</summary>
+    public short ProducerEpoch => Volatile.Read(ref _producerEpoch);
 
     public void Start(long producerId, short producerEpoch)
     {
@@ -198,6 +207,7 @@ internal sealed partial class ProducerSender : IResponseSink, IDisposable
             _wake.Reset();
             bool worked = ProcessCompletions();
             long now = Stopwatch.GetTimestamp();
+            worked |= MaybeBumpEpoch(now);
             if (_metadataStale && now >= _nextMetadataTicks)
             {
                 RefreshMetadata(now);
@@ -248,16 +258,18 @@ internal sealed partial class ProducerSender : IResponseSink, IDisposable
         for (int i = 0; i < request.Count; i++)
         {
             ProducerBatch batch = request.Batches[i];
-            PartitionState partition = batch.Partition;
-            partition.InFlight--;
+            batch.Partition.InFlight--;
+            _inFlightBatches--;
             if (request.Failure is not null)
             {
                 _metadataStale = true;
+                batch.OutcomeUnknown = true;
                 Retry(batch, NetworkException, request.Failure.Message);
                 continue;
             }
             if (!batch.HasResult)
             {
+                batch.OutcomeUnknown = true;
                 Retry(batch, ErrorCode.UnknownServerError, "the Produce response did not mention this partition");
                 continue;
             }
@@ -276,13 +288,17 @@ internal sealed partial class ProducerSender : IResponseSink, IDisposable
                     _metadataStale = true;
                     Retry(batch, error, batch.ResultMessage);
                     break;
-                case ErrorCode.RequestTimedOut or NetworkException or ErrorCode.NotEnoughReplicas
-                    or ErrorCode.NotEnoughReplicasAfterAppend or ErrorCode.KafkaStorageError:
+                case ErrorCode.NotEnoughReplicas:
                     Retry(batch, error, batch.ResultMessage);
                     break;
-                case ErrorCode.OutOfOrderSequenceNumber when _idempotent && batch.BaseSequence != partition.AckedSequenceEnd:
-                    // An earlier batch of the partition is being resent; this one follows it.
+                case ErrorCode.RequestTimedOut or NetworkException or ErrorCode.NotEnoughReplicasAfterAppend
+                    or ErrorCode.KafkaStorageError:
+                    // The leader may have appended the batch before the error.
+                    batch.OutcomeUnknown = true;
                     Retry(batch, error, batch.ResultMessage);
+                    break;
+                case ErrorCode.OutOfOrderSequenceNumber or UnknownProducerId when _idempotent:
+                    OnSequenceRefused(batch, error);
                     break;
                 default:
                     Deliver(batch, -1, error, batch.ResultMessage ?? KafkaErrorNames.Of(error));
@@ -292,7 +308,11 @@ internal sealed partial class ProducerSender : IResponseSink, IDisposable
         RecycleRequest(request);
     }
 
-    private void Retry(ProducerBatch batch, ErrorCode error, string? message)
+    /// <summary>
+    /// Queues <paramref name="batch"/> to be resent, or reports it failed when the producer is closing, its delivery
+    /// timeout passed or (when <paramref name="countAttempt"/>) its retries are used up.
+    /// </summary>
+    private void Retry(ProducerBatch batch, ErrorCode error, string? message, bool countAttempt = true)
     {
         long now = Stopwatch.GetTimestamp();
         if (_stopping && now >= Volatile.Read(ref _stopDeadlineTicks))
@@ -300,13 +320,16 @@ internal sealed partial class ProducerSender : IResponseSink, IDisposable
             Deliver(batch, -1, error, "the producer was disposed before the record was delivered: " + message);
             return;
         }
-        if (batch.Attempts >= _retries || now >= batch.DeadlineTicks)
+        if ((countAttempt && batch.Attempts >= _retries) || now >= batch.DeadlineTicks)
         {
             Deliver(batch, -1, now >= batch.DeadlineTicks ? ErrorCode.RequestTimedOut : error,
                 $"not delivered after {batch.Attempts + 1} attempts: {KafkaErrorNames.Of(error)} {message}");
             return;
         }
-        batch.Attempts++;
+        if (countAttempt)
+        {
+            batch.Attempts++;
+        }
         batch.HasResult = false;
         batch.RetryNotBeforeTicks = now + _backoffTicks;
         batch.Partition.InsertRetry(batch);
@@ -315,9 +338,17 @@ internal sealed partial class ProducerSender : IResponseSink, IDisposable
     private void Deliver(ProducerBatch batch, long baseOffset, ErrorCode error, string? message)
     {
         PartitionState partition = batch.Partition;
-        if (error == ErrorCode.None && _idempotent && batch.BaseSequence >= 0)
+        if (_idempotent && batch.BaseSequence >= 0)
         {
-            partition.AckedSequenceEnd = batch.BaseSequence + batch.Count;
+            if (error == ErrorCode.None)
+            {
+                partition.AckedSequenceEnd = NextSequenceAfter(batch.BaseSequence, batch.Count);
+            }
+            else
+            {
+                // Its sequence numbers will never reach the broker: later batches of the partition need a new epoch.
+                RequestEpochBump();
+            }
         }
         string topic = partition.Topic.Name;
         for (int i = 0; i < batch.Count; i++)
