@@ -88,6 +88,8 @@ public sealed partial class Consumer
 
     private void ApplyAssignment(GroupMembership group, List<TopicPartition> assignment)
     {
+        // The leader assigned from metadata it just read: the next periodic refresh is one max age away.
+        _nextMetadataRefreshTicks = Stopwatch.GetTimestamp() + _metadataMaxAgeTicks;
         var assignedSet = new HashSet<TopicPartition>(assignment);
         var revoked = new List<TopicPartition>();
         foreach (TopicPartition tp in _joinOwned)
@@ -244,6 +246,12 @@ public sealed partial class Consumer
             _hub.MetadataStale = true; // retried on the next Consume
             return;
         }
+        ApplyRoutes(partitions, metadata);
+    }
+
+    /// <summary>Moves each partition to the fetcher of its leader in <paramref name="metadata"/>; marks metadata stale for partitions without one.</summary>
+    private void ApplyRoutes(List<PartitionState> partitions, MetadataResponse metadata)
+    {
         var brokers = new Dictionary<int, BrokerEndpoint>();
         foreach (MetadataResponse.Broker b in metadata.Brokers)
         {

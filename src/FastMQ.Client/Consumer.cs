@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using FastMQ.Client.Assignors;
 using FastMQ.Client.Consuming;
 using FastMQ.Client.Internal;
+using FastMQ.Protocol.Messages;
 
 namespace FastMQ.Client;
 
@@ -47,11 +48,15 @@ public sealed partial class Consumer : IDisposable, IAsyncDisposable
     private readonly Dictionary<TopicPartition, PartitionState> _assigned = [];
     private readonly Dictionary<int, Fetcher> _fetchers = [];
     private readonly long _autoCommitIntervalTicks;
+    private readonly long _metadataMaxAgeTicks;
     private List<string>? _subscription;
     private Task<List<TopicPartition>>? _join;
     private List<TopicPartition> _joinOwned = [];
     private long _joinRetryTicks;
     private long _nextAutoCommitTicks;
+    private long _nextMetadataRefreshTicks;
+    private Task<MetadataResponse>? _metadataRefresh;
+    private MetadataSnapshot? _metadataRefreshSnapshot;
     private bool _closed;
 
     /// <summary>Creates a consumer; it connects lazily, on the first Subscribe, Assign or Consume.</summary>
@@ -68,6 +73,8 @@ public sealed partial class Consumer : IDisposable, IAsyncDisposable
             config.FetchMaxBytes, config.MaxPartitionFetchBytes, (sbyte)config.IsolationLevel);
         _autoCommitIntervalTicks = (long)(config.AutoCommitInterval.TotalSeconds * Stopwatch.Frequency);
         _nextAutoCommitTicks = Stopwatch.GetTimestamp() + _autoCommitIntervalTicks;
+        _metadataMaxAgeTicks = (long)(config.MetadataMaxAge.TotalSeconds * Stopwatch.Frequency);
+        _nextMetadataRefreshTicks = Stopwatch.GetTimestamp() + _metadataMaxAgeTicks;
         if (config.GroupId is not null)
         {
             _group = new GroupMembership(new ClusterClient(_options), new GroupSettings(config.GroupId, config.GroupInstanceId,
@@ -296,6 +303,7 @@ public sealed partial class Consumer : IDisposable, IAsyncDisposable
             }
             _fetchers.Clear();
             _cursor.Dispose();
+            AwaitMetadataRefreshForClose();
             _group?.Dispose();
             Wait(_cluster.DisposeAsync().AsTask());
         }
@@ -312,7 +320,8 @@ public sealed partial class Consumer : IDisposable, IAsyncDisposable
         lock (_hub.Sync)
         {
             bool groupWork = GroupNeedsAttention() && (_join is null ? Stopwatch.GetTimestamp() >= _joinRetryTicks : _join.IsCompleted);
-            if (_hub.ReadyCount == 0 && !_hub.ResetNeeded && !_hub.MetadataStale && !groupWork)
+            bool refreshed = _metadataRefresh is { IsCompleted: true };
+            if (_hub.ReadyCount == 0 && !_hub.ResetNeeded && !_hub.MetadataStale && !groupWork && !refreshed)
             {
                 Monitor.Wait(_hub.Sync, timeoutMs);
             }
@@ -338,6 +347,11 @@ public sealed partial class Consumer : IDisposable, IAsyncDisposable
         {
             _hub.MetadataStale = false;
             RouteToLeaders(new List<PartitionState>(_assigned.Values));
+            RefreshMetadataSoon(); // a partition the broker no longer knows may be a deleted or re-created topic
+        }
+        if (_subscription is not null && MetadataRefreshDue())
+        {
+            ServiceMetadataRefresh();
         }
         if (_config.EnableAutoCommit && _group is not null && Stopwatch.GetTimestamp() >= _nextAutoCommitTicks)
         {

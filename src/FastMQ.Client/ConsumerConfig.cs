@@ -55,6 +55,15 @@ public sealed class ConsumerConfig : ClientConfig
     /// <remarks>Defaults to <c>range</c>.</remarks>
     public string PartitionAssignmentStrategy { get; set; } = "range";
 
+    /// <summary>
+    /// Longest time the consumer goes without refreshing the metadata of its subscribed topics (<c>metadata.max.age.ms</c>).
+    /// In a group, the leader compares the refreshed partition counts with those it assigned from and rejoins when a
+    /// subscribed topic gained partitions, was deleted or was created, so that the new partitions get an owner; every
+    /// member also moves partitions whose leader changed. Fetch errors that say the metadata is stale refresh at once.
+    /// </summary>
+    /// <remarks>Defaults to 300 seconds (5 minutes).</remarks>
+    public TimeSpan MetadataMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Smallest response the broker should wait for before answering a Fetch (<c>fetch.min.bytes</c>).</summary>
     /// <remarks>Defaults to 1 byte.</remarks>
     public int FetchMinBytes { get; set; } = 1;
@@ -115,6 +124,9 @@ public sealed class ConsumerConfig : ClientConfig
                 _ = ParseStrategies(value);
                 PartitionAssignmentStrategy = value;
                 return true;
+            case "metadata.max.age.ms":
+                MetadataMaxAge = ParseMilliseconds(name, value, 1, int.MaxValue);
+                return true;
             case "fetch.min.bytes":
                 FetchMinBytes = ParseInt32(name, value, 0, int.MaxValue);
                 return true;
@@ -155,6 +167,11 @@ public sealed class ConsumerConfig : ClientConfig
             throw new ArgumentException(
                 $"heartbeat.interval.ms ({HeartbeatInterval.TotalMilliseconds}) must be positive and below session.timeout.ms ({SessionTimeout.TotalMilliseconds})",
                 "heartbeat.interval.ms");
+        }
+        if (MetadataMaxAge <= TimeSpan.Zero || MetadataMaxAge.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentException(
+                $"metadata.max.age.ms ({MetadataMaxAge.TotalMilliseconds}) must be between 1 and {int.MaxValue}", "metadata.max.age.ms");
         }
         if (FetchMaxWait >= RequestTimeout)
         {

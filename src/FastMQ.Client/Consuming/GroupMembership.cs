@@ -46,6 +46,8 @@ internal sealed class GroupMembership : IDisposable
     private volatile bool _lost;
     private volatile bool _coordinatorLost;
     private volatile Exception? _fatal;
+    private volatile MetadataSnapshot? _leaderSnapshot;
+    private volatile string? _rejoinReason;
     private long _lastPollTicks = Stopwatch.GetTimestamp();
     private long _lastHeartbeatOkTicks = Stopwatch.GetTimestamp();
 
@@ -103,7 +105,33 @@ internal sealed class GroupMembership : IDisposable
     /// <summary>An error the consumer cannot recover from (FENCED_INSTANCE_ID); thrown by the next Consume.</summary>
     public Exception? Fatal => _fatal;
 
-    public void RequestRejoin() => _needsRejoin = true;
+    /// <summary>
+    /// When this member is the leader of the current generation: the partition counts it assigned from (the
+    /// application thread compares fresh metadata with it); null otherwise. Written by the join task before the join
+    /// completes (volatile: whoever sees the completed join sees the snapshot of that join).
+    /// </summary>
+    public MetadataSnapshot? LeaderSnapshot => _leaderSnapshot;
+
+    /// <summary>Asks for a rejoin at the next Consume call; <paramref name="reason"/> goes to the coordinator in JoinGroup (v8+).</summary>
+    public void RequestRejoin(string? reason = null)
+    {
+        _rejoinReason = reason;
+        _needsRejoin = true;
+    }
+
+    /// <summary>Metadata of <paramref name="topics"/> from this member's cluster client (shared with the join task under the gate).</summary>
+    public async Task<MetadataResponse> GetMetadataAsync(IReadOnlyList<string> topics, CancellationToken cancellationToken)
+    {
+        await _clusterGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _cluster.GetMetadataAsync(topics, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _clusterGate.Release();
+        }
+    }
 
     /// <summary>Notes a Consume call, for max.poll.interval.ms.</summary>
     public void NotePoll() => Volatile.Write(ref _lastPollTicks, Stopwatch.GetTimestamp());
@@ -171,9 +199,12 @@ internal sealed class GroupMembership : IDisposable
         CancellationToken cancellationToken)
     {
         _stable = false;
+        string? reason = _rejoinReason;
+        _rejoinReason = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            _leaderSnapshot = null; // set again by AssignAsLeaderAsync when this member leads the generation
             BrokerConnection coordinator;
             try
             {
@@ -188,7 +219,7 @@ internal sealed class GroupMembership : IDisposable
             // JoinGroup and SyncGroup get their own connection: the coordinator holds a JoinGroup until every member
             // rejoined, and heartbeats and commits on the shared connection must not queue behind it.
             coordinator = await JoinConnectionAsync(coordinator.Endpoint, cancellationToken).ConfigureAwait(false);
-            JoinGroupResponse join = await SendJoinAsync(coordinator, topics, owned, cancellationToken).ConfigureAwait(false);
+            JoinGroupResponse join = await SendJoinAsync(coordinator, topics, owned, reason, cancellationToken).ConfigureAwait(false);
             if (!await HandleJoinErrorAsync(join, cancellationToken).ConfigureAwait(false))
             {
                 continue;
@@ -374,7 +405,7 @@ internal sealed class GroupMembership : IDisposable
     }
 
     private async Task<JoinGroupResponse> SendJoinAsync(BrokerConnection coordinator, IReadOnlyList<string> topics,
-        IReadOnlyCollection<TopicPartition> owned, CancellationToken cancellationToken)
+        IReadOnlyCollection<TopicPartition> owned, string? reason, CancellationToken cancellationToken)
     {
         var request = new JoinGroupRequest
         {
@@ -384,6 +415,7 @@ internal sealed class GroupMembership : IDisposable
             MemberId = _memberId,
             GroupInstanceId = _settings.GroupInstanceId,
             ProtocolType = "consumer",
+            Reason = reason,
         };
         IReadOnlyCollection<TopicPartition> sentOwned = Protocol == RebalanceProtocol.Cooperative ? owned : [];
         foreach (PartitionAssignor a in _settings.Assignors)
@@ -498,28 +530,12 @@ internal sealed class GroupMembership : IDisposable
             members.Add(member);
             topics.UnionWith(member.Topics);
         }
-        var partitionsPerTopic = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (topics.Count > 0)
-        {
-            MetadataResponse metadata;
-            await _clusterGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                metadata = await _cluster.GetMetadataAsync([.. topics], cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _clusterGate.Release();
-            }
-            foreach (MetadataResponse.Topic t in metadata.Topics)
-            {
-                if (t.ErrorCode == ErrorCode.None && t.Name is not null && t.Partitions.Count > 0)
-                {
-                    partitionsPerTopic[t.Name] = t.Partitions.Count;
-                }
-            }
-        }
-        Dictionary<string, List<TopicPartition>> result = assignor.Assign(partitionsPerTopic, members);
+        MetadataResponse? metadata = topics.Count == 0 ? null
+            : await GetMetadataAsync([.. topics], cancellationToken).ConfigureAwait(false);
+        // Kept while this generation lasts: the consumer's metadata refresh compares with it and rejoins when a
+        // subscribed topic gains or loses partitions (or appears, or is deleted).
+        var snapshot = new MetadataSnapshot(topics, metadata);
+        Dictionary<string, List<TopicPartition>> result = assignor.Assign(snapshot.PartitionsPerTopic, members);
         foreach (KeyValuePair<string, List<TopicPartition>> e in result)
         {
             request.Assignments.Add(new SyncGroupRequest.Assignment
@@ -528,6 +544,7 @@ internal sealed class GroupMembership : IDisposable
                 Data = ConsumerProtocolCodec.EncodeAssignment(e.Value),
             });
         }
+        _leaderSnapshot = snapshot;
     }
 
     private PartitionAssignor FindAssignor(string? name)
