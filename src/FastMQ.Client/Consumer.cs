@@ -53,6 +53,11 @@ public sealed partial class Consumer : IDisposable, IAsyncDisposable
     private Task<List<TopicPartition>>? _join;
     private List<TopicPartition> _joinOwned = [];
     private long _joinRetryTicks;
+
+    /// <summary>Earliest time stale metadata is looked up again (Kafka's retry.backoff.ms default, 100 ms, between lookups).</summary>
+    private long _staleRetryTicks;
+
+    private static readonly long StaleRetryBackoffTicks = Stopwatch.Frequency / 10;
     private long _nextAutoCommitTicks;
     private long _nextMetadataRefreshTicks;
     private Task<MetadataResponse>? _metadataRefresh;
@@ -321,9 +326,14 @@ public sealed partial class Consumer : IDisposable, IAsyncDisposable
         {
             bool groupWork = GroupNeedsAttention() && (_join is null ? Stopwatch.GetTimestamp() >= _joinRetryTicks : _join.IsCompleted);
             bool refreshed = _metadataRefresh is { IsCompleted: true };
-            if (_hub.ReadyCount == 0 && !_hub.ResetNeeded && !_hub.MetadataStale && !groupWork && !refreshed)
+            long staleWaitTicks = _hub.MetadataStale ? _staleRetryTicks - Stopwatch.GetTimestamp() : long.MaxValue;
+            if (_hub.ReadyCount == 0 && !_hub.ResetNeeded && staleWaitTicks > 0 && !groupWork && !refreshed)
             {
-                Monitor.Wait(_hub.Sync, timeoutMs);
+                // Stale metadata not yet due for another lookup: sleep until it is (or data arrives), never spin.
+                int waitMs = staleWaitTicks == long.MaxValue
+                    ? timeoutMs
+                    : (int)Math.Min(timeoutMs, Math.Max(1, staleWaitTicks * 1000 / Stopwatch.Frequency));
+                Monitor.Wait(_hub.Sync, waitMs);
             }
         }
     }
@@ -343,8 +353,11 @@ public sealed partial class Consumer : IDisposable, IAsyncDisposable
         {
             ResetOutOfRange();
         }
-        if (_hub.MetadataStale)
+        if (_hub.MetadataStale && Stopwatch.GetTimestamp() >= _staleRetryTicks)
         {
+            // A partition without a leader (topic being created, leader moving) keeps the flag set: look again after
+            // the back-off, not on every Consume iteration.
+            _staleRetryTicks = Stopwatch.GetTimestamp() + StaleRetryBackoffTicks;
             _hub.MetadataStale = false;
             RouteToLeaders(new List<PartitionState>(_assigned.Values));
             RefreshMetadataSoon(); // a partition the broker no longer knows may be a deleted or re-created topic
