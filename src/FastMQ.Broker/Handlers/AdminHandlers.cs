@@ -28,16 +28,16 @@ internal static class AdminHandlers
         switch (ctx.ApiKey)
         {
             case ApiKey.CreateTopics:
-                _ = CreateTopicsAsync(broker, ctx, CreateTopicsRequest.Read(ref reader, ctx.ApiVersion));
+                AsyncRequests.Start(broker, ctx, CreateTopicsRequest.Read(ref reader, ctx.ApiVersion), CreateTopicsAsync);
                 break;
             case ApiKey.DeleteTopics:
-                _ = DeleteTopicsAsync(broker, ctx, DeleteTopicsRequest.Read(ref reader, ctx.ApiVersion));
+                AsyncRequests.Start(broker, ctx, DeleteTopicsRequest.Read(ref reader, ctx.ApiVersion), DeleteTopicsAsync);
                 break;
             case ApiKey.CreatePartitions:
-                _ = CreatePartitionsAsync(broker, ctx, CreatePartitionsRequest.Read(ref reader, ctx.ApiVersion));
+                AsyncRequests.Start(broker, ctx, CreatePartitionsRequest.Read(ref reader, ctx.ApiVersion), CreatePartitionsAsync);
                 break;
             case ApiKey.InitProducerId:
-                _ = InitProducerIdAsync(broker, ctx, InitProducerIdRequest.Read(ref reader, ctx.ApiVersion));
+                AsyncRequests.Start(broker, ctx, InitProducerIdRequest.Read(ref reader, ctx.ApiVersion), InitProducerIdAsync);
                 break;
             case ApiKey.DescribeConfigs:
                 DescribeConfigs(broker, ctx, DescribeConfigsRequest.Read(ref reader, ctx.ApiVersion));

@@ -40,19 +40,19 @@ internal static class GroupHandlers
                 GroupOffsetsHandler.Commit(broker, shard, ctx, OffsetCommitRequest.Read(ref reader, v));
                 break;
             case ApiKey.OffsetFetch:
-                _ = GroupOffsetsHandler.FetchAsync(broker, ctx, OffsetFetchRequest.Read(ref reader, v));
+                AsyncRequests.Start(broker, ctx, OffsetFetchRequest.Read(ref reader, v), GroupOffsetsHandler.FetchAsync);
                 break;
             case ApiKey.OffsetDelete:
                 GroupOffsetsHandler.Delete(broker, shard, ctx, OffsetDeleteRequest.Read(ref reader, v));
                 break;
             case ApiKey.ListGroups:
-                _ = GroupAdminHandler.ListAsync(broker, ctx, ListGroupsRequest.Read(ref reader, v));
+                AsyncRequests.Start(broker, ctx, ListGroupsRequest.Read(ref reader, v), GroupAdminHandler.ListAsync);
                 break;
             case ApiKey.DescribeGroups:
-                _ = GroupAdminHandler.DescribeAsync(broker, ctx, DescribeGroupsRequest.Read(ref reader, v));
+                AsyncRequests.Start(broker, ctx, DescribeGroupsRequest.Read(ref reader, v), GroupAdminHandler.DescribeAsync);
                 break;
             case ApiKey.DeleteGroups:
-                _ = GroupAdminHandler.DeleteAsync(broker, ctx, DeleteGroupsRequest.Read(ref reader, v));
+                AsyncRequests.Start(broker, ctx, DeleteGroupsRequest.Read(ref reader, v), GroupAdminHandler.DeleteAsync);
                 break;
             default:
                 ctx.Fail($"no group handler for {ctx.ApiKey}");

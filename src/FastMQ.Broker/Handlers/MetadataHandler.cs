@@ -38,7 +38,7 @@ internal static class MetadataHandler
             Respond(broker, ctx, request, all);
             return;
         }
-        _ = CreateThenRespondAsync(broker, ctx, request, toCreate);
+        AsyncRequests.Start(broker, ctx, (request, toCreate), static (b, c, s) => CreateThenRespondAsync(b, c, s.request, s.toCreate));
     }
 
     private static async Task CreateThenRespondAsync(BrokerContext broker, RequestContext ctx, MetadataRequest request, List<string> names)

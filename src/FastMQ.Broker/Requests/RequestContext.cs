@@ -46,6 +46,9 @@ internal sealed class RequestContext : IShardWork
 
     public ShardId Shard => new(Connection.ShardIndex);
 
+    /// <summary>Grows each time the context is released to its pool: a holder that saved it can tell whether the request it knew is still unanswered.</summary>
+    public int Generation { get; private set; }
+
     public static RequestContext Rent(BrokerContext broker, IKafkaConnection connection, FrameLease frame)
     {
         RequestContext ctx = Pool.Get();
@@ -110,6 +113,7 @@ internal sealed class RequestContext : IShardWork
         Frame.Release();
         Frame = default;
         Connection = null!;
+        Generation++;
         Pool.Return(this);
     }
 

@@ -68,4 +68,54 @@ public sealed class HandlerFaultTests
             Directory.Delete(dataDir, recursive: true);
         }
     }
+
+    // Goal: an asynchronous handler (admin and group APIs that wait for the controller or other shards) that fails
+    // before answering costs that client its connection too, instead of leaving the request unanswered forever.
+    // Method: an in-process broker whose async-start hook replaces the handler with one that fails after an await, for
+    // one correlation id; a raw client sends a Metadata request that auto-creates a topic (the asynchronous path) with
+    // that id and must see the connection closed within 5 s; a second connection then creates topics normally.
+    [Theory]
+    [InlineData("sockets")]
+    [InlineData("io_uring")]
+    public async Task AsyncHandlerFailure_ClosesThatConnection_AndTheBrokerKeepsServing(string backend)
+    {
+        int port = BrokerProcess.FreePort();
+        string dataDir = Path.Combine(Path.GetTempPath(), "fastmq-fault-" + Guid.NewGuid().ToString("N"));
+        BrokerOptions options = BrokerOptions.Load(new Dictionary<string, string?>
+        {
+            ["listeners"] = $"PLAINTEXT://127.0.0.1:{port}",
+            ["log.dirs"] = dataDir,
+            ["fastmq.shards"] = "2",
+            ["fastmq.network.backend"] = backend,
+        });
+        BrokerServer server = await BrokerServer.StartAsync(options, NullLoggerFactory.Instance);
+        AsyncRequests.StartHook = static ctx => ctx.CorrelationId == PoisonCorrelationId ? FailLater() : null;
+        try
+        {
+            using (var victim = new RawKafkaConnection(port))
+            {
+                _ = victim.RoundTrip(KafkaRequests.Metadata(12, 1, null));
+                victim.Send(KafkaRequests.Metadata(12, PoisonCorrelationId, "fault-topic"));
+                TimeSpan? closedAfter = victim.WaitForClose(5_000);
+                Assert.True(closedAfter is not null, "the connection whose asynchronous request failed inside the broker stayed open (its responses would hang)");
+            }
+            using (var other = new RawKafkaConnection(port))
+            {
+                MetadataResponse metadata = KafkaRequests.ReadMetadata(other.RoundTrip(KafkaRequests.Metadata(12, 2, "created-topic")), 12, 2);
+                Assert.Contains(metadata.Topics, t => t.Name == "created-topic" && t.ErrorCode is ErrorCode.None or ErrorCode.LeaderNotAvailable);
+            }
+        }
+        finally
+        {
+            AsyncRequests.StartHook = null;
+            await server.StopAsync();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static async Task FailLater()
+    {
+        await Task.Delay(20);
+        throw new InvalidOperationException("injected asynchronous handler fault");
+    }
 }
