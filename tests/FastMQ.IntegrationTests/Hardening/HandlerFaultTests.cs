@@ -26,16 +26,7 @@ public sealed class HandlerFaultTests
     [InlineData("io_uring")]
     public async Task HandlerException_ClosesThatConnection_AndTheBrokerKeepsServing(string backend)
     {
-        int port = BrokerProcess.FreePort();
-        string dataDir = Path.Combine(Path.GetTempPath(), "fastmq-fault-" + Guid.NewGuid().ToString("N"));
-        BrokerOptions options = BrokerOptions.Load(new Dictionary<string, string?>
-        {
-            ["listeners"] = $"PLAINTEXT://127.0.0.1:{port}",
-            ["log.dirs"] = dataDir,
-            ["fastmq.shards"] = "2",
-            ["fastmq.network.backend"] = backend,
-        });
-        BrokerServer server = await BrokerServer.StartAsync(options, NullLoggerFactory.Instance);
+        (BrokerServer server, int port, string dataDir) = await StartBrokerAsync(backend);
         RequestDispatcher.BeforeRouteHook = static ctx =>
         {
             if (ctx.CorrelationId == PoisonCorrelationId)
@@ -79,16 +70,7 @@ public sealed class HandlerFaultTests
     [InlineData("io_uring")]
     public async Task AsyncHandlerFailure_ClosesThatConnection_AndTheBrokerKeepsServing(string backend)
     {
-        int port = BrokerProcess.FreePort();
-        string dataDir = Path.Combine(Path.GetTempPath(), "fastmq-fault-" + Guid.NewGuid().ToString("N"));
-        BrokerOptions options = BrokerOptions.Load(new Dictionary<string, string?>
-        {
-            ["listeners"] = $"PLAINTEXT://127.0.0.1:{port}",
-            ["log.dirs"] = dataDir,
-            ["fastmq.shards"] = "2",
-            ["fastmq.network.backend"] = backend,
-        });
-        BrokerServer server = await BrokerServer.StartAsync(options, NullLoggerFactory.Instance);
+        (BrokerServer server, int port, string dataDir) = await StartBrokerAsync(backend);
         AsyncRequests.StartHook = static ctx => ctx.CorrelationId == PoisonCorrelationId ? FailLater() : null;
         try
         {
@@ -117,5 +99,20 @@ public sealed class HandlerFaultTests
     {
         await Task.Delay(20);
         throw new InvalidOperationException("injected asynchronous handler fault");
+    }
+
+    /// <summary>An in-process broker with 2 shards on <paramref name="backend"/>, a free port and a temporary data directory.</summary>
+    private static async Task<(BrokerServer Server, int Port, string DataDir)> StartBrokerAsync(string backend)
+    {
+        int port = BrokerProcess.FreePort();
+        string dataDir = Path.Combine(Path.GetTempPath(), "fastmq-fault-" + Guid.NewGuid().ToString("N"));
+        BrokerOptions options = BrokerOptions.Load(new Dictionary<string, string?>
+        {
+            ["listeners"] = $"PLAINTEXT://127.0.0.1:{port}",
+            ["log.dirs"] = dataDir,
+            ["fastmq.shards"] = "2",
+            ["fastmq.network.backend"] = backend,
+        });
+        return (await BrokerServer.StartAsync(options, NullLoggerFactory.Instance), port, dataDir);
     }
 }
