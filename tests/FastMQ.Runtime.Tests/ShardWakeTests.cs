@@ -124,7 +124,7 @@ public sealed class ShardWakeTests(ITestOutputHelper output)
     {
         // Goal: a source with work due at a known time (a group-commit fdatasync) is polled then although the shard
         // parks for up to 1 s and nothing wakes it. Method: the source asks for a poll 30 ms ahead on every turn; the
-        // first poll at or after the deadline comes within 300 ms of it (it would come ~1 s late without PollBy).
+        // first poll at or after the deadline comes within 500 ms of it (it would come ~1 s late without PollBy).
         using var set = new ShardSet(SleepyOptions());
         var source = new DeadlineSource();
         set[0].AddWorkSource(source);
@@ -136,7 +136,7 @@ public sealed class ShardWakeTests(ITestOutputHelper output)
         set.Stop();
         double lateMs = (source.PolledAtOrAfterDueNs - source.DueNs) / 1e6;
         output.WriteLine($"polled {lateMs:F2} ms after the deadline");
-        Assert.InRange(lateMs, 0, 300);
+        Assert.InRange(lateMs, 0, 500);
     }
 
     private sealed class TimerProbe : IShardTimerCallback, IShardWork
