@@ -9,4 +9,6 @@ public enum LogReadStatus
     NoData,
     /// <summary>The offset is below the log start or above the log end; Kafka OFFSET_OUT_OF_RANGE.</summary>
     OffsetOutOfRange,
+    /// <summary>The log is closed (the broker is shutting down, or the partition was deleted): nothing can be read from it.</summary>
+    Closed,
 }

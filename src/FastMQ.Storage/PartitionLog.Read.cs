@@ -19,6 +19,11 @@ public sealed partial class PartitionLog
     public LogReadStatus TryRead(Offset fetchOffset, int maxBytes, Offset upperBound, out LogSlice slice)
     {
         slice = default;
+        if (_closed)
+        {
+            // Its segments are released: a fetch woken by the final flush of a shutdown must not touch them.
+            return LogReadStatus.Closed;
+        }
         if (fetchOffset < _logStartOffset || fetchOffset > _logEndOffset)
         {
             return LogReadStatus.OffsetOutOfRange;

@@ -93,6 +93,24 @@ public class AppendReadTests
     }
 
     [Fact]
+    public void Read_AfterClose_SaysClosed_InsteadOfTouchingReleasedSegments()
+    {
+        // Goal: a reader that reaches a log after it was closed (a parked fetch woken by the final flush of a graceful
+        // shutdown) gets a status, not an exception from released segments (which killed the shard). Method: append,
+        // close, read at valid and invalid offsets: Closed every time.
+        using var ctx = new LogTestContext(DeviceKind.Pwrite);
+        PartitionLog log = ctx.Open();
+        LogTestContext.Append(log, BatchFactory.Build(2, 100, 1, 0));
+        Assert.Equal(LogReadStatus.Ok, log.TryRead(new Offset(0), 1 << 20, log.LogEndOffset, out _));
+        Offset end = log.LogEndOffset;
+        log.Close();
+        Assert.Equal(LogReadStatus.Closed, log.TryRead(new Offset(0), 1 << 20, end, out LogSlice slice));
+        Assert.Equal(0, slice.Length);
+        Assert.Equal(LogReadStatus.Closed, log.TryRead(new Offset(1), 1 << 20, end, out _));
+        Assert.Equal(LogReadStatus.Closed, log.TryRead(new Offset(-1), 1 << 20, end, out _));
+    }
+
+    [Fact]
     public void Read_RespectsMaxBytesAtBatchBoundaries_ButReturnsOneWholeBatch()
     {
         // Goal: KIP-74 semantics. Method: 2 KiB batches; a 1-byte budget still gets one batch, 5000 bytes get exactly two, the high watermark caps the slice.

@@ -150,6 +150,11 @@ internal sealed class FetchContext : PartitionFanout, IFetchWaker, IShardTimerCa
             {
                 s.Error = ErrorCode.OffsetOutOfRange;
             }
+            else if (status == LogReadStatus.Closed)
+            {
+                // Shutting down (or deleted meanwhile): a retriable error, as Kafka answers while a leader goes away.
+                s.Error = ErrorCode.NotLeaderOrFollower;
+            }
             else if (status == LogReadStatus.Ok)
             {
                 s.Length = slice.Length;
