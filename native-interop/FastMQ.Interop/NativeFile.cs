@@ -174,6 +174,9 @@ public sealed unsafe class NativeFile : IDisposable
         }
     }
 
+    /// <summary>posix_fadvise that reports failure as an errno (0 = done) instead of throwing: for hot paths where advice is optional.</summary>
+    public int TryAdvise(long offset, long length, FileAdvice advice) => Interop.Sys.PosixFAdvise(Fd, offset, length, (int)advice);
+
     /// <summary>posix_fadvise on [offset, offset+length) (length 0 = to the end of the file).</summary>
     public void Advise(long offset, long length, FileAdvice advice)
     {

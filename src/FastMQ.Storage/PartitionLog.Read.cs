@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using FastMQ.Core;
+using FastMQ.Interop;
 using FastMQ.Protocol.Records;
 using FastMQ.Storage.Segments;
 
@@ -66,6 +67,10 @@ public sealed partial class PartitionLog
             next = b.LastOffset + 1;
         }
         int length = (int)(end - start);
+        if (!inMemory)
+        {
+            ReadAhead(segment, start, end, limit);
+        }
         slice = inMemory
             ? new LogSlice(_buffer.Slice((int)(start - _bufferStart), length), new Offset(first.BaseOffset), new Offset(next))
             : new LogSlice(segment.ReadFile, start, length, new Offset(first.BaseOffset), new Offset(next));
@@ -152,6 +157,43 @@ public sealed partial class PartitionLog
         }
         return count;
     }
+
+    /// <summary>Bytes a file read asks the kernel to load ahead of the reader (see <see cref="ReadAhead"/>).</summary>
+    internal const long ReadAheadWindowBytes = 8L << 20;
+
+    /// <summary>
+    /// Read-ahead for a reader behind the tail cache. The log is written with O_DIRECT, so nothing it wrote is in the page
+    /// cache and a file slice would be read from disk inside sendfile, on the shard thread, one fetch at a time. When the
+    /// slice leaves the window asked for last time (or comes within half a window of its end), posix_fadvise(WILLNEED)
+    /// asks for the slice and the next <see cref="ReadAheadWindowBytes"/>: the kernel starts those reads and returns, so
+    /// a sequential consumer's next fetches find their bytes cached. One syscall per window, not per fetch; advice that
+    /// fails is skipped (reads still work, only slower).
+    /// </summary>
+    private void ReadAhead(Segment segment, long start, long end, long limit)
+    {
+        long from = segment.ReadAheadFrom;
+        long until = segment.ReadAheadUntil;
+        // Asked far enough already: half a window ahead of this slice, or everything readable so far.
+        if (start >= from && Math.Min(end + ReadAheadWindowBytes / 2, limit) <= until)
+        {
+            return;
+        }
+        bool continues = start >= from && start < until;
+        long adviseFrom = continues ? until : start;
+        long adviseUntil = Math.Min(end + ReadAheadWindowBytes, limit);
+        segment.ReadAheadFrom = continues ? from : start;
+        segment.ReadAheadUntil = Math.Max(adviseUntil, end);
+        if (adviseUntil > adviseFrom)
+        {
+            _ = segment.ReadFile.TryAdvise(adviseFrom, adviseUntil - adviseFrom, FileAdvice.WillNeed);
+            _readAheadAdvices++;
+        }
+    }
+
+    private long _readAheadAdvices;
+
+    /// <summary>Read-ahead advices this log issued (owner shard; diagnostics and tests).</summary>
+    internal long ReadAheadAdvices => _readAheadAdvices;
 
     /// <summary>
     /// Finds the batch containing <paramref name="offset"/>: the segment by base offset, a position from its

@@ -93,6 +93,48 @@ public class AppendReadTests
     }
 
     [Fact]
+    public void FileReads_AskTheKernelToReadAhead_OncePerWindow_NotPerFetch()
+    {
+        // Goal: a consumer behind the tail cache (whose bytes were written with O_DIRECT, so are not in the page cache)
+        // gets posix_fadvise(WILLNEED) read-ahead: on its first file read, then whenever it comes within half a window of
+        // what was asked — never once per fetch, and not again for a range already asked for. Method: ~20 MiB in 60 KB
+        // batches, read sequentially in 256 KiB fetches, counting the log's advices; then re-read from the start.
+        using var ctx = new LogTestContext(DeviceKind.Pwrite);
+        var options = new PartitionLogOptions
+        {
+            SegmentBytes = 64L << 20,
+            WriteBufferBytes = 1 << 20,
+            MaxBatchBytes = 256 * 1024,
+            IndexIntervalBytes = 4096,
+        };
+        using PartitionLog log = ctx.Open(options);
+        for (int i = 0; i < 340; i++)
+        {
+            LogTestContext.Append(log, BatchFactory.Build(records: 60, valueBytes: 1000, timestampMs: 1000 + i, seed: i));
+        }
+        log.Flush();
+        var offset = new Offset(0);
+        int fileReads = 0;
+        long advicesAfterFirst = -1;
+        while (log.TryRead(offset, 256 * 1024, log.LogEndOffset, out LogSlice slice) == LogReadStatus.Ok && !slice.IsMemory)
+        {
+            fileReads++;
+            if (advicesAfterFirst < 0)
+            {
+                advicesAfterFirst = log.ReadAheadAdvices;
+            }
+            offset = slice.NextOffset;
+        }
+        long sequential = log.ReadAheadAdvices;
+        Assert.True(fileReads > 60, $"only {fileReads} file reads");
+        Assert.Equal(1, advicesAfterFirst);
+        // ~19 MiB of file data, a new window every ~4 MiB: a handful of advices for dozens of fetches.
+        Assert.InRange(sequential, 3, 8);
+        Assert.Equal(LogReadStatus.Ok, log.TryRead(new Offset(0), 256 * 1024, log.LogEndOffset, out _));
+        Assert.Equal(sequential, log.ReadAheadAdvices);
+    }
+
+    [Fact]
     public void Read_AfterClose_SaysClosed_InsteadOfTouchingReleasedSegments()
     {
         // Goal: a reader that reaches a log after it was closed (a parked fetch woken by the final flush of a graceful

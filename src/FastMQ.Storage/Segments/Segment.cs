@@ -61,6 +61,12 @@ internal sealed class Segment : IDisposable
     /// <summary>Page-cache descriptor for reads and sendfile.</summary>
     public NativeFile ReadFile { get; }
 
+    /// <summary>File range [<see cref="ReadAheadFrom"/>, <see cref="ReadAheadUntil"/>) last asked into the page cache (PartitionLog's read-ahead; owner shard only).</summary>
+    public long ReadAheadFrom { get; set; }
+
+    /// <inheritdoc cref="ReadAheadFrom"/>
+    public long ReadAheadUntil { get; set; }
+
     public OffsetIndex Index { get; private set; }
 
     public TimeIndex TimeIndex { get; private set; }
