@@ -60,17 +60,8 @@ internal sealed class ConsumeScenario
         }
         double elapsed = window.End();
         meter.Stop();
-        return new ScenarioOutcome
-        {
-            Messages = meter.Messages,
-            Bytes = meter.Bytes,
-            ElapsedS = elapsed,
-            PerSecond = meter.Series,
-            BytesPerSecond = meter.BytesSeries,
-            PreloadedMessages = preloaded,
-            Errors = meter.Messages < _target ? _target - meter.Messages : 0,
-            FirstError = meter.Messages < _target ? $"only {meter.Messages} of {_target} messages arrived (idle for {IdleLimit.TotalSeconds} s)" : "",
-        };
+        return ScenarioOutcome.Consumed(meter, elapsed, _target, preloaded,
+            static (read, target) => $"only {read} of {target} messages arrived (idle for {IdleLimit.TotalSeconds} s)");
     }
 
     private void ConsumeLoop(List<int> assignment, ThroughputMeter meter)

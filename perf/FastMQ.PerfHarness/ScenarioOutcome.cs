@@ -5,6 +5,26 @@ namespace FastMQ.PerfHarness;
 /// <summary>What a scenario measured in its window.</summary>
 internal sealed class ScenarioOutcome
 {
+    /// <summary>
+    /// A consume scenario's result: what <paramref name="meter"/> counted in the window; reading fewer than
+    /// <paramref name="target"/> messages is the error, described by <paramref name="shortfall"/>(read, target).
+    /// </summary>
+    public static ScenarioOutcome Consumed(ThroughputMeter meter, double elapsedS, long target, long preloaded, System.Func<long, long, string> shortfall)
+    {
+        bool missing = meter.Messages < target;
+        return new ScenarioOutcome
+        {
+            Messages = meter.Messages,
+            Bytes = meter.Bytes,
+            ElapsedS = elapsedS,
+            PerSecond = meter.Series,
+            BytesPerSecond = meter.BytesSeries,
+            PreloadedMessages = preloaded,
+            Errors = missing ? target - meter.Messages : 0,
+            FirstError = missing ? shortfall(meter.Messages, target) : "",
+        };
+    }
+
     public long Messages { get; set; }
     public long Bytes { get; set; }
     public long Errors { get; set; }

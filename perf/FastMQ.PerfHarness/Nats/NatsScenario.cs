@@ -205,17 +205,8 @@ internal sealed class NatsScenario
         }
         double elapsed = window.End();
         meter.Stop();
-        return new ScenarioOutcome
-        {
-            Messages = meter.Messages,
-            Bytes = meter.Bytes,
-            ElapsedS = elapsed,
-            PerSecond = meter.Series,
-            BytesPerSecond = meter.BytesSeries,
-            PreloadedMessages = preloaded,
-            Errors = meter.Messages < target ? target - meter.Messages : 0,
-            FirstError = meter.Messages < target ? $"only {meter.Messages} of {target} messages arrived" : "",
-        };
+        return ScenarioOutcome.Consumed(meter, elapsed, target, preloaded,
+            static (read, target) => $"only {read} of {target} messages arrived");
     }
 
     private async Task<ScenarioOutcome> E2e(NatsConnection nats, NatsJSContext js, MeasurementWindow window)

@@ -100,8 +100,7 @@ internal sealed class CooperativeStickyAssignor : PartitionAssignor
     private static void AssignUnowned(IReadOnlyDictionary<string, int> partitionsPerTopic, List<AssignorMember> sorted,
         Dictionary<TopicPartition, AssignorMember> previous, Dictionary<string, List<TopicPartition>> result)
     {
-        var topics = new List<string>(partitionsPerTopic.Keys);
-        topics.Sort(StringComparer.Ordinal);
+        List<string> topics = SortedTopics(partitionsPerTopic);
         foreach (string topic in topics)
         {
             for (int p = 0; p < partitionsPerTopic[topic]; p++)

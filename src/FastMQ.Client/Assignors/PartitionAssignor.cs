@@ -53,6 +53,14 @@ internal abstract class PartitionAssignor
         return result;
     }
 
+    /// <summary>The topics to assign, in ordinal order (every assignor walks topics in the same order as Kafka's).</summary>
+    protected static List<string> SortedTopics(IReadOnlyDictionary<string, int> partitionsPerTopic)
+    {
+        var topics = new List<string>(partitionsPerTopic.Keys);
+        topics.Sort(StringComparer.Ordinal);
+        return topics;
+    }
+
     /// <summary>Members sorted in Kafka's member order.</summary>
     protected static List<AssignorMember> Sorted(IEnumerable<AssignorMember> members)
     {

@@ -22,8 +22,7 @@ internal sealed class RangeAssignor : PartitionAssignor
         ArgumentNullException.ThrowIfNull(members);
         Dictionary<string, List<TopicPartition>> result = EmptyResult(members);
         List<AssignorMember> sorted = Sorted(members);
-        var topics = new List<string>(partitionsPerTopic.Keys);
-        topics.Sort(StringComparer.Ordinal);
+        List<string> topics = SortedTopics(partitionsPerTopic);
         foreach (string topic in topics)
         {
             var subscribers = new List<AssignorMember>();

@@ -26,8 +26,7 @@ internal sealed class RoundRobinAssignor : PartitionAssignor
         {
             return result;
         }
-        var topics = new List<string>(partitionsPerTopic.Keys);
-        topics.Sort(StringComparer.Ordinal);
+        List<string> topics = SortedTopics(partitionsPerTopic);
         int next = 0;
         foreach (string topic in topics)
         {

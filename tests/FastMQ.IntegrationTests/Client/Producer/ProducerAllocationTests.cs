@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using FastMQ.Benchmarks.Client;
 using FastMQ.Client;
 using FastMQ.Client.Internal;
 using FastMQ.IntegrationTests.Support;
@@ -34,7 +35,7 @@ public sealed class ProducerAllocationTests
         using var broker = new BrokerProcess(["--fastmq.shards=2", "--log.flush.policy=none"]);
         const string Topic = "fm-alloc";
         KafkaClients.CreateTopic(broker.BootstrapServers, Topic, 2);
-        var handler = new CountingHandler();
+        var handler = new CountingDeliveryHandler();
         using FmProducer producer = ProducerTestSupport.Create(broker.BootstrapServers, c =>
         {
             c.Acks = Acks.Leader;
@@ -74,7 +75,7 @@ public sealed class ProducerAllocationTests
 
     private const long BufferMemory = 8L * 1024 * 1024;
 
-    private static long WarmUp(FmProducer producer, string topic, byte[] key, byte[] value, CountingHandler handler)
+    private static long WarmUp(FmProducer producer, string topic, byte[] key, byte[] value, CountingDeliveryHandler handler)
     {
         const long Round = 500_000;
         long produced = 0;
@@ -115,34 +116,12 @@ public sealed class ProducerAllocationTests
         return produced;
     }
 
-    private static void Produce(FmProducer producer, string topic, byte[] key, byte[] value, CountingHandler handler, long count)
+    private static void Produce(FmProducer producer, string topic, byte[] key, byte[] value, CountingDeliveryHandler handler, long count)
     {
         for (long i = 0; i < count; i++)
         {
             BitConverter.TryWriteBytes(key, i & 1023);
             producer.Produce(topic, key, value, default, handler, i);
-        }
-    }
-
-    private sealed class CountingHandler : IDeliveryHandler
-    {
-        private long _delivered;
-        private long _failed;
-
-        public long Delivered => Interlocked.Read(ref _delivered);
-
-        public long Failed => Interlocked.Read(ref _failed);
-
-        public void OnDelivery(in DeliveryReport report)
-        {
-            if (report.IsSuccess)
-            {
-                Interlocked.Increment(ref _delivered);
-            }
-            else
-            {
-                Interlocked.Increment(ref _failed);
-            }
         }
     }
 }
